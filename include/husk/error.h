@@ -2,6 +2,7 @@
 #ifndef HUSK_ERROR_H
 #define HUSK_ERROR_H
 
+#include <errno.h>
 #include <stdarg.h>
 
 typedef struct husk_error {

@@ -59,6 +59,11 @@ typedef struct {
   bool bind, recursive;     /* bind / rbind */
   bool idmap;               /* idmap or ridmap given */
   char *data;               /* remaining fs-specific options, comma-joined */
+  /* Also derived: the recursive forms ("rro", "rnosuid", ...) are in
+   * flags/clear too, and here, to be applied to the whole tree with
+   * mount_setattr(AT_RECURSIVE). */
+  unsigned long rec_flags, rec_clear;
+  bool idmap_recursive; /* ridmap */
 } husk_mount_t;
 
 /* ---- process ---- */
@@ -412,6 +417,8 @@ const husk_namespace_t *husk_spec_namespace(const husk_spec_t *spec,
 /* Name tables shared with `features` (NULL-terminated). */
 extern const char *const husk_rlimit_names[];   /* "RLIMIT_AS", ... */
 extern const char *const husk_mount_option_names[]; /* "ro", "nosuid", ... */
+extern const char *const husk_seccomp_arch_names[]; /* "SCMP_ARCH_X86_64" */
+extern const char *const husk_seccomp_flag_names[]; /* "SECCOMP_FILTER_FLAG_*" */
 
 /* The `husk spec` template as JSON text (malloc'd). */
 char *husk_spec_template(bool rootless, uid_t uid, gid_t gid);

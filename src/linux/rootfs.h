@@ -12,12 +12,19 @@
 
 typedef struct {
   const husk_spec_t *spec;
-  const char *rootfs; /* absolute host path of root.path */
+  const char *rootfs; /* host path of root.path (relative: to the cwd) */
   bool userns;        /* in a new user namespace: devices are bind-mounted */
   bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead */
 } husk_rootfs_ctx_t;
 
+/* Everything up to the switch of root. Needs a mount namespace of its own
+ * (refused otherwise: it changes the propagation of "/"); relative bind
+ * sources are taken from the cwd (the bundle). Keeps an fd of the rootfs
+ * mount, in this process, for husk_rootfs_enter. */
 int husk_rootfs_prepare(const husk_rootfs_ctx_t *ctx, husk_error_t **err);
+
+/* pivot_root (or MS_MOVE + chroot) into the prepared rootfs, detach the old
+ * root, then root.readonly and linux.rootfsPropagation. The cwd is "/". */
 int husk_rootfs_enter(const husk_rootfs_ctx_t *ctx, husk_error_t **err);
 
 #endif

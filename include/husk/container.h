@@ -1,0 +1,77 @@
+/* The lifecycle API behind the CLI verbs. */
+#ifndef HUSK_CONTAINER_H
+#define HUSK_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "husk/error.h"
+#include "husk/spec.h"
+
+typedef enum {
+  HUSK_STATUS_CREATING,
+  HUSK_STATUS_CREATED,
+  HUSK_STATUS_RUNNING,
+  HUSK_STATUS_PAUSED,
+  HUSK_STATUS_STOPPED,
+} husk_status_t;
+
+const char *husk_status_name(husk_status_t s);
+
+/* What every verb gets from the global flags. */
+typedef struct {
+  const char *root; /* state root, e.g. /run/husk */
+  bool systemd_cgroup;
+} husk_context_t;
+
+/* The persisted state of one container (<root>/<id>/state.json). */
+typedef struct {
+  char *id;
+  pid_t pid;
+  uint64_t pid_start_time; /* field 22 of /proc/<pid>/stat */
+  char *bundle, *rootfs;
+  char *created; /* RFC 3339 */
+  uid_t owner;
+  husk_kvlist_t annotations;
+  husk_status_t status; /* derived when loaded, not stored */
+} husk_state_t;
+
+typedef struct {
+  const char *bundle; /* default "." */
+  const char *pid_file;
+  const char *console_socket;
+  bool no_pivot;
+  bool no_new_keyring;
+  unsigned preserve_fds;
+  bool detach; /* run only */
+  bool keep;   /* run only */
+} husk_create_opts_t;
+
+int husk_validate_id(const char *id, husk_error_t **err);
+
+int husk_container_create(const husk_context_t *ctx, const char *id,
+                          const husk_create_opts_t *opts, husk_error_t **err);
+int husk_container_start(const husk_context_t *ctx, const char *id,
+                         husk_error_t **err);
+/* create + start + (unless detached) wait and delete; *exit_status gets the
+ * container's status the way a shell reports it (128+signal if killed). */
+int husk_container_run(const husk_context_t *ctx, const char *id,
+                       const husk_create_opts_t *opts, int *exit_status,
+                       husk_error_t **err);
+int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
+                        bool all, husk_error_t **err);
+int husk_container_delete(const husk_context_t *ctx, const char *id,
+                          bool force, husk_error_t **err);
+
+/* Load the state of one container (status derived). */
+int husk_state_load(const husk_context_t *ctx, const char *id,
+                    husk_state_t **out, husk_error_t **err);
+void husk_state_free(husk_state_t *st);
+/* The OCI state document (plus runc's rootfs/created/owner), pretty. */
+char *husk_state_to_json(const husk_state_t *st, bool pretty);
+/* Every container in the root, sorted by id. */
+int husk_state_list(const husk_context_t *ctx, husk_state_t ***out,
+                    size_t *n, husk_error_t **err);
+
+#endif

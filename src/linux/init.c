@@ -1,0 +1,147 @@
+/* The container init, in order: join namespaces, wait for the parent's
+ * SETUP, build the root, set up the process, report READY, wait on the exec
+ * fifo for `start`, exec. Any failure is sent to the parent as text. */
+#include "linux/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "linux/caps.h"
+#include "linux/process.h"
+#include "linux/rlimits.h"
+#include "linux/rootfs.h"
+#include "linux/sync.h"
+#include "linux/sysctl.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define SETUP_TIMEOUT_MS 60000
+
+static int set_names(const husk_spec_t *spec, const husk_ns_plan_t *ns,
+                     husk_error_t **err) {
+  bool own_uts = ns->create[HUSK_NS_UTS] || ns->join_fd[HUSK_NS_UTS] >= 0;
+  if ((spec->hostname || spec->domainname) && !own_uts)
+    return husk_error_set(err, 0,
+                          "config.json: hostname: setting it needs a uts "
+                          "namespace");
+  if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+    return husk_error_errno(err, "config.json: hostname: \"%s\"",
+                            spec->hostname);
+  if (spec->domainname &&
+      setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+    return husk_error_errno(err, "config.json: domainname: \"%s\"",
+                            spec->domainname);
+  return 0;
+}
+
+static int set_process_attrs(const husk_init_args_t *a, husk_error_t **err) {
+  const husk_process_t *p = &a->spec->process;
+  if (p->has_oom_score_adj) {
+    char buf[16];
+    int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+    if (husk_write_file_at(a->procfd, "self/oom_score_adj", buf, n, err) < 0)
+      return husk_error_wrap(err, "config.json: process.oomScoreAdj");
+  }
+  if (a->spec->linux_.personality.present) {
+    const char *d = a->spec->linux_.personality.domain;
+    unsigned long persona =
+        d && !strcmp(d, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+    if (personality(persona) < 0)
+      return husk_error_errno(err, "config.json: linux.personality");
+  }
+  if (!a->no_new_keyring &&
+      syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+      errno != ENOSYS && errno != EPERM)
+    return husk_error_errno(err, "create session keyring");
+  if (husk_rlimits_apply(p, err) < 0)
+    return -1;
+  if (p->user.has_umask)
+    umask(p->user.umask);
+  else
+    umask(022);
+  return 0;
+}
+
+static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
+  const husk_spec_t *spec = a->spec;
+  const husk_process_t *proc = &spec->process;
+  if (husk_ns_join(a->ns, err) < 0)
+    return -1;
+  if (husk_sync_expect(a->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS, err) <
+      0)
+    return -1;
+  if (husk_ns_setup_time(spec, a->ns, a->procfd, err) < 0 ||
+      husk_ns_setup_cgroup(a->ns, err) < 0 || set_names(spec, a->ns, err) < 0)
+    return -1;
+  if (chdir(a->bundle) < 0)
+    return husk_error_errno(err, "chdir %s", a->bundle);
+  husk_rootfs_ctx_t rctx = {
+      .spec = spec,
+      .rootfs = spec->root.path,
+      .userns =
+          a->ns->create[HUSK_NS_USER] || a->ns->join_fd[HUSK_NS_USER] >= 0,
+      .no_pivot = a->no_pivot,
+  };
+  if (husk_rootfs_prepare(&rctx, err) < 0 ||
+      husk_sysctl_apply(spec, a->procfd, err) < 0 ||
+      husk_rootfs_enter(&rctx, err) < 0)
+    return -1;
+  /* cwd is made as root, before the uid change, as other runtimes do. */
+  if (set_process_attrs(a, err) < 0 || husk_process_enter_cwd(proc, err) < 0 ||
+      husk_caps_prepare(&proc->capabilities, err) < 0 ||
+      husk_process_set_user(proc, err) < 0 ||
+      husk_caps_apply(&proc->capabilities, err) < 0 ||
+      husk_process_find_executable(proc, exe, err) < 0)
+    return -1;
+  if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return husk_error_errno(err, "config.json: process.noNewPrivileges");
+  return 0;
+}
+
+/* Block until `husk start` opens the fifo, then tell it we are going. */
+static int wait_for_start(const husk_init_args_t *a, husk_error_t **err) {
+  if (a->fifo_fd < 0)
+    return 0;
+  char path[64];
+  snprintf(path, sizeof path, "self/fd/%d", a->fifo_fd);
+  _cleanup_close_ int fd = openat(a->procfd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, "0", 1) != 1)
+    return husk_error_errno(err, "open exec fifo");
+  return 0;
+}
+
+_Noreturn void husk_init_main(const husk_init_args_t *a) {
+  husk_error_t *err = NULL;
+  _cleanup_free_ char *exe = NULL;
+  /* Not ptrace-able or dumpable by the container until execve. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* If `husk create` dies during setup, so does this half-made container. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (setup(a, &exe, &err) < 0)
+    goto fail;
+  /* From here on the parent may exit (create returns): don't die with it. */
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (husk_sync_send(a->sync_fd, HUSK_SYNC_READY, &err) < 0)
+    goto fail;
+  close(a->sync_fd);
+  if (wait_for_start(a, &err) < 0)
+    goto fail_late;
+  husk_process_exec(&a->spec->process, exe, a->preserve_fds, &err);
+fail_late:
+  /* The parent is gone: the container's stderr is the only channel left. */
+  dprintf(STDERR_FILENO, "husk: %s\n", err ? err->msg : "unknown error");
+  _exit(127);
+fail:
+  husk_sync_send_error(a->sync_fd, err);
+  _exit(1);
+}

@@ -1,0 +1,103 @@
+#include "linux/process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+
+int husk_process_set_user(const husk_process_t *proc, husk_error_t **err) {
+  const husk_user_t *u = &proc->user;
+  if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+      !(errno == EPERM && u->n_additional_gids == 0))
+    return husk_error_errno(err, "config.json: process.user.additionalGids");
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return husk_error_errno(err, "config.json: process.user.gid: setgid %u",
+                            u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return husk_error_errno(err, "config.json: process.user.uid: setuid %u",
+                            u->uid);
+  return 0;
+}
+
+int husk_process_enter_cwd(const husk_process_t *proc, husk_error_t **err) {
+  const char *cwd = proc->cwd && proc->cwd[0] ? proc->cwd : "/";
+  if (chdir(cwd) == 0)
+    return 0;
+  if (errno != ENOENT)
+    return husk_error_errno(err, "config.json: process.cwd: %s", cwd);
+  if (husk_mkdir_p(cwd, 0755, err) < 0 || chdir(cwd) < 0)
+    return husk_error_errno(err, "config.json: process.cwd: %s", cwd);
+  return 0;
+}
+
+static const char *env_lookup(const husk_strv_t *env, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = env->len; i-- > 0;)
+    if (strncmp(env->items[i], name, n) == 0 && env->items[i][n] == '=')
+      return env->items[i] + n + 1;
+  return NULL;
+}
+
+static bool is_executable(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int husk_process_find_executable(const husk_process_t *proc, char **path,
+                                 husk_error_t **err) {
+  const char *name = proc->args.items[0];
+  if (strchr(name, '/')) {
+    if (!is_executable(name))
+      return husk_error_set(err, errno ? errno : EACCES,
+                            "exec: \"%s\": not an executable file", name);
+    return (*path = strdup(name)) ? 0 : husk_error_errno(err, "exec");
+  }
+  const char *search = env_lookup(&proc->env, "PATH");
+  if (!search)
+    search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  _cleanup_free_ char *dirs = strdup(search);
+  if (!dirs)
+    return husk_error_errno(err, "exec");
+  char *save = NULL;
+  for (char *d = strtok_r(dirs, ":", &save); d;
+       d = strtok_r(NULL, ":", &save)) {
+    char candidate[PATH_MAX];
+    if (snprintf(candidate, sizeof candidate, "%s/%s", d[0] ? d : ".", name) >=
+        (int)sizeof candidate)
+      continue;
+    if (is_executable(candidate))
+      return (*path = strdup(candidate)) ? 0 : husk_error_errno(err, "exec");
+  }
+  return husk_error_set(
+      err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+int husk_process_exec(const husk_process_t *proc, const char *path,
+                      unsigned preserve_fds, husk_error_t **err) {
+  /* Nothing of the runtime may leak into the container. */
+  if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, 0) < 0)
+    for (int fd = 3 + preserve_fds; fd < 1024; fd++)
+      close(fd);
+  char **argv = calloc(proc->args.len + 1, sizeof *argv);
+  char **envp = calloc(proc->env.len + 1, sizeof *envp);
+  if (!argv || !envp)
+    return husk_error_errno(err, "exec %s", path);
+  memcpy(argv, proc->args.items, proc->args.len * sizeof *argv);
+  if (proc->env.len)
+    memcpy(envp, proc->env.items, proc->env.len * sizeof *envp);
+  execve(path, argv, envp);
+  return husk_error_errno(err, "exec %s", path);
+}

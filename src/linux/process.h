@@ -1,0 +1,22 @@
+/* The last steps of the container process: identity, cwd, the executable,
+ * and execve. */
+#ifndef HUSK_PROCESS_H
+#define HUSK_PROCESS_H
+
+#include "husk/error.h"
+#include "husk/spec.h"
+
+/* additionalGids, gid, uid (caps kept across the change, see caps.h). */
+int husk_process_set_user(const husk_process_t *proc, husk_error_t **err);
+/* Make process.cwd if missing and enter it; runs inside the new root, so
+ * it cannot leave it. */
+int husk_process_enter_cwd(const husk_process_t *proc, husk_error_t **err);
+/* Find args[0] with the container's PATH; returns the malloc'd path. */
+int husk_process_find_executable(const husk_process_t *proc, char **path,
+                                 husk_error_t **err);
+/* Close every fd from 3 + preserve_fds up, then execve. Returns only on
+ * failure. */
+int husk_process_exec(const husk_process_t *proc, const char *path,
+                      unsigned preserve_fds, husk_error_t **err);
+
+#endif

@@ -1,0 +1,100 @@
+/* Parent/child protocol. Every message is one datagram:
+ *
+ *   type     direction       payload                meaning
+ *   SETUP    parent -> child  -                      maps written, cgroup
+ * joined READY    child -> parent  -                      setup done, waiting
+ * for start ERROR    child -> parent  errno, message text    setup failed;
+ * child exits
+ *
+ * SEQPACKET keeps message boundaries, and EOF tells the parent that the child
+ * died without reporting. Every wait is bounded. */
+#include "linux/sync.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+typedef struct {
+  uint32_t type;
+  int32_t errno_value;
+  char text[4000];
+} sync_msg_t;
+
+static int send_msg(int fd, const sync_msg_t *m, size_t len) {
+  for (;;) {
+    ssize_t n = send(fd, m, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    return n < 0 ? -1 : 0;
+  }
+}
+
+int husk_sync_send(int fd, husk_sync_type_t type, husk_error_t **err) {
+  sync_msg_t m = {.type = type};
+  if (send_msg(fd, &m, offsetof(sync_msg_t, text)) < 0)
+    return husk_error_errno(err, "sync: send");
+  return 0;
+}
+
+void husk_sync_send_error(int fd, const husk_error_t *failure) {
+  sync_msg_t m = {.type = HUSK_SYNC_ERROR};
+  /* The text already carries strerror; errno is kept for callers. */
+  m.errno_value = failure ? failure->errno_value : 0;
+  snprintf(m.text, sizeof m.text, "%s",
+           failure && failure->msg ? failure->msg : "unknown error");
+  send_msg(fd, &m, offsetof(sync_msg_t, text) + strlen(m.text) + 1);
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
+                     husk_error_t **err) {
+  long deadline = now_ms() + timeout_ms;
+  struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+                        {.fd = pidfd, .events = POLLIN}};
+  for (;;) {
+    long left = deadline - now_ms();
+    if (left <= 0)
+      return husk_error_set(err, 0, "container init did not answer in %d s",
+                            timeout_ms / 1000);
+    int r = poll(p, pidfd >= 0 ? 2 : 1, left);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return husk_error_errno(err, "sync: poll");
+    if (r == 0)
+      continue;
+    /* Read the socket first: an ERROR sent just before dying wins. */
+    if (p[0].revents) {
+      sync_msg_t m;
+      ssize_t n = recv(fd, &m, sizeof m, MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n < 0)
+        return husk_error_errno(err, "sync: receive");
+      if (n == 0)
+        return husk_error_set(err, 0, "container init exited during setup");
+      if (n < (ssize_t)offsetof(sync_msg_t, text))
+        return husk_error_set(err, 0, "sync: short message");
+      if (m.type == HUSK_SYNC_ERROR) {
+        m.text[sizeof m.text - 1] = '\0';
+        husk_error_set(err, 0, "%s", m.text);
+        (*err)->errno_value = m.errno_value;
+        return -1;
+      }
+      if (m.type != want)
+        return husk_error_set(err, 0, "sync: unexpected message %u", m.type);
+      return 0;
+    }
+    if (p[1].revents)
+      return husk_error_set(err, 0, "container init exited during setup");
+  }
+}

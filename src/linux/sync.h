@@ -1,0 +1,25 @@
+/* The parent/child protocol over a SOCK_SEQPACKET socketpair. */
+#ifndef HUSK_SYNC_H
+#define HUSK_SYNC_H
+
+#include <stdint.h>
+
+#include "husk/error.h"
+
+typedef enum {
+  HUSK_SYNC_SETUP = 1, /* parent -> child: ids mapped, cgroup joined: go on */
+  HUSK_SYNC_READY,     /* child -> parent: set up, about to wait for start */
+  HUSK_SYNC_ERROR,     /* child -> parent: setup failed (errno + text) */
+} husk_sync_type_t;
+
+/* Send a message with no payload. */
+int husk_sync_send(int fd, husk_sync_type_t type, husk_error_t **err);
+/* Child side: report *failure to the parent (best effort). */
+void husk_sync_send_error(int fd, const husk_error_t *failure);
+/* Wait (at most timeout_ms) for `want`. An ERROR message becomes *err with
+ * the child's text; EOF or the death of pidfd's process is an error too.
+ * pidfd may be -1. */
+int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want,
+                     int timeout_ms, husk_error_t **err);
+
+#endif

@@ -1,0 +1,12 @@
+#ifndef HUSK_SYSCTL_H
+#define HUSK_SYSCTL_H
+
+#include "husk/error.h"
+#include "husk/spec.h"
+
+/* linux.sysctl: only keys isolated by a namespace the container owns are
+ * allowed (as runc); written through the trusted procfs fd. */
+int husk_sysctl_apply(const husk_spec_t *spec, int procfd,
+                      husk_error_t **err);
+
+#endif

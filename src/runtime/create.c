@@ -1,0 +1,280 @@
+/* `husk create`: validate everything, then clone the container init and
+ * drive it through setup; the init waits on exec.fifo for `start`. */
+#include "runtime/create.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux/clone.h"
+#include "linux/init.h"
+#include "linux/namespaces.h"
+#include "linux/pidinfo.h"
+#include "linux/sync.h"
+#include "runtime/state.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+#define SETUP_TIMEOUT_MS 60000
+
+int husk_write_pid_file(const char *path, pid_t pid, husk_error_t **err) {
+  char tmp[PATH_MAX], text[32];
+  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, getpid()) >=
+      (int)sizeof tmp)
+    return husk_error_set(err, ENAMETOOLONG, "pid file %s", path);
+  int n = snprintf(text, sizeof text, "%d", pid);
+  _cleanup_close_ int fd =
+      open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return husk_error_errno(err, "pid file %s", path);
+  if (husk_write_all_fd(fd, text, n) < 0 || rename(tmp, path) < 0) {
+    int e = errno;
+    unlink(tmp);
+    return husk_error_set(err, e, "pid file %s", path);
+  }
+  return 0;
+}
+
+/* The one /proc the init trusts: checked to really be procfs. */
+static int open_procfs(husk_error_t **err) {
+  int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct statfs sfs;
+  if (fd < 0 || fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+    if (fd >= 0)
+      close(fd);
+    return husk_error_set(err, 0, "/proc is not a procfs mount");
+  }
+  return fd;
+}
+
+/* Be loud about what this version parses but does not act on yet. */
+static void warn_unapplied(const husk_spec_t *spec) {
+  const husk_linux_t *l = &spec->linux_;
+  const husk_process_t *p = &spec->process;
+  struct {
+    bool set;
+    const char *what;
+  } fields[] = {
+      {l->resources.present, "linux.resources"},
+      {l->cgroups_path != NULL, "linux.cgroupsPath"},
+      {l->seccomp.present, "linux.seccomp"},
+      {p->apparmor_profile != NULL, "process.apparmorProfile"},
+      {p->selinux_label != NULL, "process.selinuxLabel"},
+      {l->mount_label != NULL, "linux.mountLabel"},
+      {p->io_priority.present, "process.ioPriority"},
+      {p->scheduler.present, "process.scheduler"},
+      {p->exec_cpu_affinity.initial || p->exec_cpu_affinity.final,
+       "process.execCPUAffinity"},
+      {l->intel_rdt.present, "linux.intelRdt"},
+      {l->memory_policy.present, "linux.memoryPolicy"},
+      {l->n_net_devices > 0, "linux.netDevices"},
+      {spec->hooks.prestart.len || spec->hooks.create_runtime.len ||
+           spec->hooks.create_container.len ||
+           spec->hooks.start_container.len || spec->hooks.poststart.len ||
+           spec->hooks.poststop.len,
+       "hooks"},
+  };
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    if (fields[i].set)
+      husk_warn("config.json: %s is validated but not applied by this "
+                "version of husk",
+                fields[i].what);
+}
+
+static int check_supported(const husk_spec_t *spec,
+                           const husk_create_opts_t *opts,
+                           const husk_ns_plan_t *ns, husk_error_t **err) {
+  if (spec->process.terminal)
+    return husk_error_set(err, 0,
+                          "config.json: process.terminal: terminals are not "
+                          "supported by this version of husk");
+  if (opts->console_socket)
+    husk_warn("--console-socket is ignored without process.terminal");
+  if (!ns->create[HUSK_NS_MOUNT])
+    return husk_error_set(err, 0,
+                          "config.json: linux.namespaces: a new mount "
+                          "namespace is required");
+  return 0;
+}
+
+static husk_state_t *new_state(const char *id, const husk_spec_t *spec,
+                               const char *bundle, pid_t pid) {
+  husk_state_t *st = calloc(1, sizeof *st);
+  if (!st)
+    return NULL;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  char when[64];
+  husk_format_time(when, sizeof when, now.tv_sec, now.tv_nsec);
+  st->id = strdup(id);
+  st->bundle = strdup(bundle);
+  st->rootfs = strdup(spec->root.path);
+  st->created = strdup(when);
+  st->pid = pid;
+  st->owner = getuid();
+  st->status = HUSK_STATUS_CREATED;
+  /* Borrowed from the spec: the caller clears it before freeing. */
+  st->annotations = spec->annotations;
+  husk_pid_stat(pid, &st->pid_start_time, NULL);
+  if (!st->id || !st->bundle || !st->rootfs || !st->created) {
+    st->annotations = (husk_kvlist_t){0};
+    husk_state_free(st);
+    return NULL;
+  }
+  return st;
+}
+
+static int save_state(int dirfd, const char *id, const husk_spec_t *spec,
+                      const char *bundle, pid_t pid, husk_error_t **err) {
+  husk_state_t *st = new_state(id, spec, bundle, pid);
+  if (!st)
+    return husk_error_errno(err, "record state");
+  int rc = husk_state_save(dirfd, st, err);
+  st->annotations = (husk_kvlist_t){0};
+  husk_state_free(st);
+  return rc;
+}
+
+/* The parent's half of setup: ids, then SETUP, then wait for READY. */
+static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
+                       pid_t pid, int pidfd, int sync_fd,
+                       husk_error_t **err) {
+  if (ns->create[HUSK_NS_USER] &&
+      husk_userns_write_maps(spec, pid, err) < 0)
+    return -1;
+  if (husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
+    return -1;
+  return husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
+                          err);
+}
+
+static void kill_and_reap(pid_t pid, int pidfd) {
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  waitpid(pid, NULL, 0);
+}
+
+static int spawn(const husk_context_t *ctx, const char *id,
+                 const husk_create_opts_t *opts, const husk_spec_t *spec,
+                 const char *bundle, int dirfd, husk_created_t *out,
+                 husk_error_t **err) {
+  husk_ns_plan_t ns;
+  if (husk_ns_plan(spec, &ns, err) < 0)
+    return -1;
+  int rc = -1;
+  _cleanup_close_ int procfd = -1, fifo_fd = -1;
+  int sv[2] = {-1, -1};
+  if (check_supported(spec, opts, &ns, err) < 0)
+    goto out;
+  if ((procfd = open_procfs(err)) < 0)
+    goto out;
+  if (mkfifoat(dirfd, HUSK_EXEC_FIFO, 0622) < 0) {
+    husk_error_errno(err, "create %s/%s/%s", ctx->root, id, HUSK_EXEC_FIFO);
+    goto out;
+  }
+  fifo_fd = openat(dirfd, HUSK_EXEC_FIFO, O_PATH | O_CLOEXEC);
+  if (fifo_fd < 0 ||
+      socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    husk_error_errno(err, "prepare container init");
+    goto out;
+  }
+  if (husk_ns_join_pid_for_children(&ns, err) < 0)
+    goto out;
+  int pidfd = -1;
+  pid_t pid = husk_clone3(husk_ns_clone_flags(&ns), -1, &pidfd);
+  if (pid < 0) {
+    husk_error_errno(err, "clone container init");
+    goto out;
+  }
+  if (pid == 0) {
+    /* The state dir's lock must not outlive `create` in the child. */
+    close(dirfd);
+    close(sv[0]);
+    husk_init_args_t a = {
+        .spec = spec,
+        .ns = &ns,
+        .bundle = bundle,
+        .sync_fd = sv[1],
+        .procfd = procfd,
+        .fifo_fd = fifo_fd,
+        .no_pivot = opts->no_pivot,
+        .no_new_keyring = opts->no_new_keyring,
+        .preserve_fds = opts->preserve_fds,
+    };
+    husk_init_main(&a);
+  }
+  close(sv[1]);
+  sv[1] = -1;
+  if (drive_child(spec, &ns, pid, pidfd, sv[0], err) < 0 ||
+      save_state(dirfd, id, spec, bundle, pid, err) < 0 ||
+      (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
+    kill_and_reap(pid, pidfd);
+    close(pidfd);
+    goto out;
+  }
+  out->pid = pid;
+  out->pidfd = pidfd;
+  rc = 0;
+out:
+  if (sv[0] >= 0)
+    close(sv[0]);
+  if (sv[1] >= 0)
+    close(sv[1]);
+  husk_ns_plan_close(&ns);
+  return rc;
+}
+
+int husk_create(const husk_context_t *ctx, const char *id,
+                const husk_create_opts_t *opts, husk_created_t *out,
+                husk_error_t **err) {
+  if (husk_validate_id(id, err) < 0)
+    return -1;
+  char bundle[PATH_MAX];
+  if (!realpath(opts->bundle ? opts->bundle : ".", bundle))
+    return husk_error_errno(err, "bundle %s", opts->bundle ? opts->bundle : ".");
+  husk_spec_t *spec = NULL;
+  if (husk_spec_load(bundle, &spec, err) < 0)
+    return -1;
+  warn_unapplied(spec);
+  if (ctx->systemd_cgroup)
+    husk_warn("--systemd-cgroup: the systemd cgroup driver is not available "
+              "in this version; no cgroup is configured");
+  int rc = -1;
+  _cleanup_close_ int dirfd = husk_state_dir_create(ctx, id, err);
+  if (dirfd >= 0) {
+    rc = spawn(ctx, id, opts, spec, bundle, dirfd, out, err);
+    if (rc < 0) {
+      husk_error_t *cleanup_err = NULL;
+      if (husk_state_dir_remove(ctx, id, &cleanup_err) < 0) {
+        husk_warn("%s", cleanup_err->msg);
+        husk_error_free(cleanup_err);
+      }
+    }
+  }
+  husk_spec_free(spec);
+  return rc;
+}
+
+int husk_container_create(const husk_context_t *ctx, const char *id,
+                          const husk_create_opts_t *opts, husk_error_t **err) {
+  husk_created_t c;
+  if (husk_create(ctx, id, opts, &c, err) < 0)
+    return -1;
+  close(c.pidfd);
+  return 0;
+}

@@ -1,0 +1,55 @@
+/* `husk delete`: remove a stopped container; with --force, kill it first. */
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linux/pidinfo.h"
+#include "runtime/signal.h"
+#include "runtime/state.h"
+#include "util/cleanup.h"
+
+#define KILL_TIMEOUT_MS 10000
+
+static int kill_and_wait(const husk_state_t *st, husk_error_t **err) {
+  _cleanup_close_ int pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
+  if (pidfd < 0)
+    return 0; /* already gone */
+  if (husk_signal_all(st, SIGKILL, err) < 0)
+    return -1;
+  if (husk_pidfd_wait_exit(pidfd, KILL_TIMEOUT_MS) < 0)
+    return husk_error_set(err, 0,
+                          "container \"%s\": init did not exit after SIGKILL",
+                          st->id);
+  return 0;
+}
+
+int husk_container_delete(const husk_context_t *ctx, const char *id,
+                          bool force, husk_error_t **err) {
+  _cleanup_close_ int dirfd = husk_state_dir_lock(ctx, id, err);
+  if (dirfd < 0) {
+    /* containerd calls delete --force after delete: a missing id is fine. */
+    if (force && strstr((*err)->msg, "does not exist")) {
+      husk_error_free(*err);
+      *err = NULL;
+      return 0;
+    }
+    return -1;
+  }
+  husk_state_t *st = NULL;
+  if (husk_state_load_at(dirfd, id, &st, err) < 0)
+    return -1;
+  int rc = -1;
+  bool stopped = st->status == HUSK_STATUS_STOPPED;
+  if (!stopped && !force && st->status != HUSK_STATUS_CREATING) {
+    husk_error_set(err, 0,
+                   "cannot delete container \"%s\" that is not stopped: %s",
+                   id, husk_status_name(st->status));
+    goto out;
+  }
+  if (!stopped && st->pid > 0 && kill_and_wait(st, err) < 0)
+    goto out;
+  rc = husk_state_dir_remove(ctx, id, err);
+out:
+  husk_state_free(st);
+  return rc;
+}

@@ -1,0 +1,13 @@
+#ifndef HUSK_RUNTIME_SIGNAL_H
+#define HUSK_RUNTIME_SIGNAL_H
+
+#include "husk/container.h"
+
+/* Signal every process of the container: with its own pid namespace, all
+ * processes in it; otherwise the init only (cgroups will widen this). */
+int husk_signal_all(const husk_state_t *st, int sig, husk_error_t **err);
+
+/* "KILL", "SIGKILL", "9" -> 9; -1 if unknown. */
+int husk_parse_signal(const char *s);
+
+#endif

@@ -1,0 +1,64 @@
+/* `husk start`: release the init that `create` left waiting on exec.fifo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "linux/pidinfo.h"
+#include "runtime/state.h"
+#include "util/cleanup.h"
+
+#define START_TIMEOUT_MS 60000
+
+static int release_init(int dirfd, int pidfd, husk_error_t **err) {
+  _cleanup_close_ int fifo =
+      openat(dirfd, HUSK_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return husk_error_errno(err, "open exec fifo");
+  struct pollfd p[2] = {{.fd = fifo, .events = POLLIN},
+                        {.fd = pidfd, .events = POLLIN}};
+  for (;;) {
+    int r = poll(p, 2, START_TIMEOUT_MS);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return husk_error_set(err, r < 0 ? errno : 0,
+                            "container init did not start in time");
+    char byte;
+    if (p[0].revents & POLLIN && read(fifo, &byte, 1) == 1)
+      return 0;
+    if (p[1].revents || p[0].revents & (POLLHUP | POLLERR))
+      return husk_error_set(err, 0, "container init exited before start");
+  }
+}
+
+int husk_container_start(const husk_context_t *ctx, const char *id,
+                         husk_error_t **err) {
+  _cleanup_close_ int dirfd = husk_state_dir_lock(ctx, id, err);
+  if (dirfd < 0)
+    return -1;
+  husk_state_t *st = NULL;
+  if (husk_state_load_at(dirfd, id, &st, err) < 0)
+    return -1;
+  int rc = -1;
+  _cleanup_close_ int pidfd = -1;
+  if (st->status != HUSK_STATUS_CREATED) {
+    husk_error_set(err, 0, "cannot start container \"%s\": it is %s", id,
+                   husk_status_name(st->status));
+    goto out;
+  }
+  pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
+  if (pidfd < 0) {
+    husk_error_set(err, 0, "cannot start container \"%s\": it has stopped",
+                   id);
+    goto out;
+  }
+  if (release_init(dirfd, pidfd, err) < 0)
+    goto out;
+  /* No fifo = running: the status is derived from it. */
+  unlinkat(dirfd, HUSK_EXEC_FIFO, 0);
+  rc = 0;
+out:
+  husk_state_free(st);
+  return rc;
+}
