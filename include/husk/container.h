@@ -3,6 +3,7 @@
 #define HUSK_CONTAINER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -70,6 +71,8 @@ int husk_state_load(const husk_context_t *ctx, const char *id,
 void husk_state_free(husk_state_t *st);
 /* The OCI state document (plus runc's rootfs/created/owner), pretty. */
 char *husk_state_to_json(const husk_state_t *st, bool pretty);
+/* The user name of uid ("#<uid>" if it has none), as runc shows it. */
+const char *husk_owner_name(uid_t uid, char *buf, size_t size);
 /* Every container in the root, sorted by id. */
 int husk_state_list(const husk_context_t *ctx, husk_state_t ***out,
                     size_t *n, husk_error_t **err);

@@ -1,6 +1,5 @@
 #include "cli/args.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +14,6 @@ static void print_json(husk_state_t **list, size_t n) {
     free(text);
   }
   printf("]\n");
-}
-
-static const char *owner_name(uid_t uid, char *buf, size_t size) {
-  struct passwd *pw = getpwuid(uid);
-  if (pw)
-    return pw->pw_name;
-  snprintf(buf, size, "#%u", uid);
-  return buf;
 }
 
 static void print_table(husk_state_t **list, size_t n) {
@@ -41,7 +32,7 @@ static void print_table(husk_state_t **list, size_t n) {
     printf("%-*s   %-10d  %-10s  %-*s   %-30s  %s\n", w_id, st->id,
            st->status == HUSK_STATUS_STOPPED ? 0 : st->pid,
            husk_status_name(st->status), w_bundle, st->bundle, st->created,
-           owner_name(st->owner, owner, sizeof owner));
+           husk_owner_name(st->owner, owner, sizeof owner));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int do_state(const husk_context_t *ctx, char **args, int n, void *data,
                     husk_error_t **err) {
@@ -13,7 +14,9 @@ static int do_state(const husk_context_t *ctx, char **args, int n, void *data,
   husk_state_free(st);
   if (!text)
     return husk_error_errno(err, "state");
-  printf("%s\n", text);
+  /* The pretty writer may already end the text with a newline. */
+  size_t len = strlen(text);
+  printf("%s%s", text, len && text[len - 1] == '\n' ? "" : "\n");
   free(text);
   return 0;
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -116,6 +118,15 @@ int husk_state_dir_remove(const husk_context_t *ctx, const char *id,
   return husk_remove_tree_at(rootfd, id, err);
 }
 
+const char *husk_owner_name(uid_t uid, char *buf, size_t size) {
+  /* runc shows the owner's user name. */
+  struct passwd *pw = getpwuid(uid);
+  if (pw)
+    return pw->pw_name;
+  snprintf(buf, size, "#%u", (unsigned)uid);
+  return buf;
+}
+
 void husk_state_free(husk_state_t *st) {
   if (!st)
     return;
@@ -147,7 +158,14 @@ static void write_state_fields(husk_json_writer_t *w, const husk_state_t *st,
   husk_jw_kv_string(w, "bundle", st->bundle);
   husk_jw_kv_string(w, "rootfs", st->rootfs);
   husk_jw_kv_string(w, "created", st->created);
-  husk_jw_kv_i64(w, "owner", st->owner);
+  if (internal) {
+    husk_jw_kv_i64(w, "ownerUid", st->owner);
+  } else {
+    char buf[32];
+    husk_jw_kv_string(w, "owner", husk_owner_name(st->owner, buf, sizeof buf));
+  }
+  if (st->annotations.len == 0)
+    return; /* omitted when empty, as runc does */
   husk_jw_key(w, "annotations");
   husk_jw_object_open(w);
   for (size_t i = 0; i < st->annotations.len; i++)
@@ -201,7 +219,7 @@ static int parse_state(const husk_json_t *root, husk_state_t *st) {
   st->rootfs = dup_field(root, "rootfs");
   st->created = dup_field(root, "created");
   st->pid = int_field(root, "pid");
-  st->owner = int_field(root, "owner");
+  st->owner = int_field(root, "ownerUid");
   const husk_json_t *v = husk_json_get(root, "pidStartTime");
   if (v && husk_json_type(v) == HUSK_JSON_NUMBER)
     husk_json_to_u64(v, &st->pid_start_time);

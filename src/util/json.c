@@ -201,7 +201,7 @@ husk_json_writer_t *husk_json_writer_new(bool pretty) {
     return NULL;
   }
   yajl_gen_config(w->g, yajl_gen_beautify, pretty ? 1 : 0);
-  yajl_gen_config(w->g, yajl_gen_indent_string, "\t");
+  yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
   yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
   return w;
 }

@@ -96,6 +96,7 @@ check_json_log() {
 
 @test "cli: --root DIR and --root=DIR are the same, and a missing root dir is created" {
 	root="$BATS_TEST_TMPDIR/other/root"
+	HUSK_EXTRA_ROOTS=$root
 	set_args sleep 1000
 	status=0
 	timeout 60 "$HUSK_BINARY" --root="$root" create --bundle "$BUNDLE" ctr \

@@ -65,7 +65,7 @@ ptmx -> pts/ptmx" ]
 	    {path: "/dev/sub/dir/myzero", type: "c", major: 1, minor: 5},
 	    {path: "/dev/myblock", type: "b", major: 7, minor: 200, fileMode: 384},
 	    {path: "/dev/myfifo", type: "p", fileMode: 420}]'
-	set_cmd 'stat -c "%n %F %t:%T %a %u:%g" /dev/mynull /dev/sub/dir/myzero /dev/myblock; stat -c "%n %F %a" /dev/myfifo; echo x > /dev/mynull && echo write-ok'
+	set_cmd 'stat -c "%n %F %t:%T %a %u:%g" /dev/mynull /dev/sub/dir/myzero /dev/myblock; stat -c "%n %F %a" /dev/myfifo; echo x > /dev/sub/dir/myzero && echo write-ok'
 	run_container ctr
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "/dev/mynull character special file 1:3 660 1000:1001" ]

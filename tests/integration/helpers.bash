@@ -135,16 +135,19 @@ husk_setup() {
 }
 
 husk_teardown() {
-	local id d leaks=""
-	if [ -d "$HUSK_ROOT" ]; then
-		for d in "$HUSK_ROOT"/*; do
+	local id d r leaks=""
+	# Tests that use another --root list it in HUSK_EXTRA_ROOTS.
+	for r in "$HUSK_ROOT" ${HUSK_EXTRA_ROOTS:-}; do
+		[ -d "$r" ] || continue
+		for d in "$r"/*; do
 			[ -e "$d" ] || continue
 			id=${d##*/}
-			if ! husk delete --force "$id" >/dev/null 2>&1; then
-				leaks+="teardown: 'husk delete --force $id' failed"$'\n'
+			if ! timeout -k 5 "$HUSK_CMD_TIMEOUT" "$HUSK_BINARY" --root "$r" delete --force "$id" \
+				</dev/null >/dev/null 2>&1 3>&-; then
+				leaks+="teardown: 'husk --root $r delete --force $id' failed"$'\n'
 			fi
 		done
-	fi
+	done
 	# Anything still there after delete --force is a leak: report it, then
 	# clean it up by hand so later tests start from a clean host.
 	local procs mounts states
@@ -400,10 +403,11 @@ assert_no_leftovers() {
 	[ "$bad" -eq 0 ]
 }
 
-# assert_husk_error [SUBSTRING...]: the last command failed, and its stderr
-# (or output) holds a husk error line containing every SUBSTRING.
+# assert_husk_error [SUBSTRING...]: the last command (`run` or husk_io)
+# failed, and its output holds a husk error line; the output contains every
+# SUBSTRING.
 assert_husk_error() {
-	local text=${stderr-$output} s
+	local text=$output s
 	if [ "$status" -eq 0 ]; then
 		echo "expected failure, got status 0; output: $output" >&2
 		return 1

@@ -105,7 +105,7 @@ teardown() {
 	cp -a "$HUSK_TEST_ROOTFS" "$SPECDIR/rootfs"
 	BUNDLE=$SPECDIR
 	update_config '.process.terminal = false'
-	set_cmd 'hostname; echo pid=$$; wc -c </proc/kcore; grep -c " /sys/fs/cgroup" /proc/self/mountinfo; touch /x 2>/dev/null && echo rootfs-writable || echo rootfs-ro; grep "^CapEff" /proc/self/status'
+	set_cmd 'hostname; echo pid=$$; wc -c </proc/timer_list; grep -c " /sys/fs/cgroup" /proc/self/mountinfo; touch /x 2>/dev/null && echo rootfs-writable || echo rootfs-ro; grep "^CapEff" /proc/self/status'
 	run_container ctr
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = husk ]
