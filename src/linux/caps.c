@@ -42,9 +42,8 @@ static int caps_mask(const husk_strv_t *names, const char *set,
   return 0;
 }
 
+/* No "capabilities" object means empty sets, as runc reads it. */
 int husk_caps_prepare(const husk_caps_t *caps, husk_error_t **err) {
-  if (!caps->present)
-    return 0;
   unsigned long long bounding;
   if (caps_mask(&caps->bounding, "bounding", &bounding, err) < 0)
     return -1;
@@ -58,8 +57,6 @@ int husk_caps_prepare(const husk_caps_t *caps, husk_error_t **err) {
 }
 
 int husk_caps_apply(const husk_caps_t *caps, husk_error_t **err) {
-  if (!caps->present)
-    return 0;
   unsigned long long eff, prm, inh, amb;
   if (caps_mask(&caps->effective, "effective", &eff, err) < 0 ||
       caps_mask(&caps->permitted, "permitted", &prm, err) < 0 ||

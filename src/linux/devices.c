@@ -129,6 +129,14 @@ static int make_links(int rootfd, husk_error_t **err) {
   return 0;
 }
 
+/* A linux.devices entry for the same path replaces the default node. */
+static bool configured(const husk_spec_t *spec, const char *path) {
+  for (size_t i = 0; i < spec->linux_.n_devices; i++)
+    if (!strcmp(spec->linux_.devices[i].path, path))
+      return true;
+  return false;
+}
+
 int husk_devices_setup(int rootfd, const husk_spec_t *spec, bool userns,
                        husk_error_t **err) {
   const husk_mount_t *dev = husk_mounts_find_dev(spec);
@@ -136,7 +144,8 @@ int husk_devices_setup(int rootfd, const husk_spec_t *spec, bool userns,
     return 0; /* someone else's /dev: not ours to add to */
   size_t n = sizeof default_devices / sizeof *default_devices;
   for (size_t i = 0; i < n; i++)
-    if (make_node(rootfd, &default_devices[i], userns, true, err) < 0)
+    if (!configured(spec, default_devices[i].path) &&
+        make_node(rootfd, &default_devices[i], userns, true, err) < 0)
       return -1;
   const husk_linux_t *l = &spec->linux_;
   for (size_t i = 0; i < l->n_devices; i++)

@@ -19,8 +19,9 @@
 #include "linux/process.h"
 #include "linux/rlimits.h"
 #include "linux/rootfs.h"
+#include "linux/scheduling.h"
 #include "linux/sync.h"
-#include "linux/sysctl.h"
+#include "linux/sysctls.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -59,16 +60,34 @@ static int set_process_attrs(const husk_init_args_t *a, husk_error_t **err) {
     if (personality(persona) < 0)
       return husk_error_errno(err, "config.json: linux.personality");
   }
-  if (!a->no_new_keyring &&
-      syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
-      errno != ENOSYS && errno != EPERM)
-    return husk_error_errno(err, "create session keyring");
+  if (!a->no_new_keyring) {
+    /* A keyring of its own, named after the container as runc does. */
+    char name[300];
+    snprintf(name, sizeof name, "_ses.%s", a->id);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 &&
+        errno != ENOSYS)
+      return husk_error_errno(err, "create session keyring %s", name);
+  }
+  if (husk_sched_apply(p, err) < 0)
+    return -1;
   if (husk_rlimits_apply(p, err) < 0)
     return -1;
   if (p->user.has_umask)
     umask(p->user.umask);
   else
     umask(022);
+  return 0;
+}
+
+/* With ids mapped, act as the namespace's root so that files made during
+ * setup belong to a mapped owner. */
+static int become_root_in_userns(const husk_ns_plan_t *ns,
+                                 husk_error_t **err) {
+  if (!ns->create[HUSK_NS_USER] && ns->join_fd[HUSK_NS_USER] < 0)
+    return 0;
+  if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+    return husk_error_errno(err, "become root in the user namespace "
+                                 "(is uid 0 mapped?)");
   return 0;
 }
 
@@ -80,7 +99,8 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
   if (husk_sync_expect(a->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS, err) <
       0)
     return -1;
-  if (husk_ns_setup_time(spec, a->ns, a->procfd, err) < 0 ||
+  if (become_root_in_userns(a->ns, err) < 0 ||
+      husk_ns_setup_time(spec, a->ns, a->procfd, err) < 0 ||
       husk_ns_setup_cgroup(a->ns, err) < 0 || set_names(spec, a->ns, err) < 0)
     return -1;
   if (chdir(a->bundle) < 0)

@@ -10,6 +10,7 @@
 typedef struct {
   const husk_spec_t *spec;
   const husk_ns_plan_t *ns;
+  const char *id;
   const char *bundle;  /* absolute */
   int sync_fd;         /* the child's end of the socketpair */
   int procfd;          /* the host's /proc, opened before clone */

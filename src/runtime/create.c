@@ -77,8 +77,6 @@ static void warn_unapplied(const husk_spec_t *spec) {
       {p->apparmor_profile != NULL, "process.apparmorProfile"},
       {p->selinux_label != NULL, "process.selinuxLabel"},
       {l->mount_label != NULL, "linux.mountLabel"},
-      {p->io_priority.present, "process.ioPriority"},
-      {p->scheduler.present, "process.scheduler"},
       {p->exec_cpu_affinity.initial || p->exec_cpu_affinity.final,
        "process.execCPUAffinity"},
       {l->intel_rdt.present, "linux.intelRdt"},
@@ -187,6 +185,11 @@ static int spawn(const husk_context_t *ctx, const char *id,
     husk_error_errno(err, "create %s/%s/%s", ctx->root, id, HUSK_EXEC_FIFO);
     goto out;
   }
+  /* Any container user may open it: mkfifo's mode went through umask. */
+  if (fchmodat(dirfd, HUSK_EXEC_FIFO, 0622, 0) < 0) {
+    husk_error_errno(err, "chmod %s/%s/%s", ctx->root, id, HUSK_EXEC_FIFO);
+    goto out;
+  }
   fifo_fd = openat(dirfd, HUSK_EXEC_FIFO, O_PATH | O_CLOEXEC);
   if (fifo_fd < 0 ||
       socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -208,6 +211,7 @@ static int spawn(const husk_context_t *ctx, const char *id,
     husk_init_args_t a = {
         .spec = spec,
         .ns = &ns,
+        .id = id,
         .bundle = bundle,
         .sync_fd = sv[1],
         .procfd = procfd,
@@ -220,6 +224,8 @@ static int spawn(const husk_context_t *ctx, const char *id,
   }
   close(sv[1]);
   sv[1] = -1;
+  husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
+             husk_ns_clone_flags(&ns));
   if (drive_child(spec, &ns, pid, pidfd, sv[0], err) < 0 ||
       save_state(dirfd, id, spec, bundle, pid, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
@@ -227,6 +233,7 @@ static int spawn(const husk_context_t *ctx, const char *id,
     close(pidfd);
     goto out;
   }
+  husk_debug("create %s: init ready, waiting for start", id);
   out->pid = pid;
   out->pidfd = pidfd;
   rc = 0;
@@ -250,6 +257,7 @@ int husk_create(const husk_context_t *ctx, const char *id,
   husk_spec_t *spec = NULL;
   if (husk_spec_load(bundle, &spec, err) < 0)
     return -1;
+  husk_debug("create %s: bundle %s, rootfs %s", id, bundle, spec->root.path);
   warn_unapplied(spec);
   if (ctx->systemd_cgroup)
     husk_warn("--systemd-cgroup: the systemd cgroup driver is not available "

@@ -7,6 +7,7 @@
 #include "runtime/signal.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 #define KILL_TIMEOUT_MS 10000
 
@@ -48,6 +49,7 @@ int husk_container_delete(const husk_context_t *ctx, const char *id,
   }
   if (!stopped && st->pid > 0 && kill_and_wait(st, err) < 0)
     goto out;
+  husk_debug("delete %s: removing state", id);
   rc = husk_state_dir_remove(ctx, id, err);
 out:
   husk_state_free(st);

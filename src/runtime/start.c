@@ -7,6 +7,7 @@
 #include "linux/pidinfo.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 #define START_TIMEOUT_MS 60000
 
@@ -55,6 +56,7 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
   }
   if (release_init(dirfd, pidfd, err) < 0)
     goto out;
+  husk_debug("start %s: init %d released", id, st->pid);
   /* No fifo = running: the status is derived from it. */
   unlinkat(dirfd, HUSK_EXEC_FIFO, 0);
   rc = 0;

@@ -102,8 +102,9 @@ int husk_state_dir_create(const husk_context_t *ctx, const char *id,
   }
   _cleanup_close_ int fd =
       openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    husk_error_errno(err, "open state dir of \"%s\"", id);
   if (fd < 0 || lock_dir(fd, id, err) < 0) {
-    husk_error_errno(err, "open state dir %s/%s", ctx->root, id);
     unlinkat(rootfd, id, AT_REMOVEDIR);
     return -1;
   }

@@ -1,5 +1,6 @@
 /* process: user, args, env, cwd, capabilities, rlimits, and the scheduling
  * knobs (oomScoreAdj, ioPriority, scheduler, execCPUAffinity). */
+#include <inttypes.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/ioprio.h>
@@ -154,8 +155,8 @@ static int parse_rlimit(spec_ctx_t *c, const husk_json_t *elem, void *item) {
     return spec_err(c, "unknown rlimit %s", SPEC_Q(rl->name));
   }
   if (rl->soft > rl->hard) {
-    spec_path_key(c, "soft");
-    return spec_err(c, "soft limit is above the hard limit");
+    return spec_err(c, "%s: soft limit %" PRIu64 " is above the hard limit %" PRIu64,
+                    rl->name, rl->soft, rl->hard);
   }
   return 0;
 }

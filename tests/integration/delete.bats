@@ -98,3 +98,15 @@ teardown() {
 	run husk delete ctr
 	assert_husk_error "does not exist"
 }
+
+@test "delete: --force kills every process of a container without its own pid namespace" {
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	add_shared_dir
+	set_cmd 'sleep 1000 & sleep 1000 & touch /shared/ready; wait'
+	start_new_container ctr
+	wait_for_file "$SHARED/ready"
+	[ "$(container_processes | wc -l)" -eq 3 ]
+	run husk delete --force ctr
+	[ "$status" -eq 0 ]
+	assert_no_leftovers ctr
+}

@@ -424,6 +424,15 @@ assert_husk_error() {
 	done
 }
 
+# skip_if_not_applied KEY: husk declares (with a create-time warning, in
+# $output) that it validates KEY but does not apply it yet: skip, saying so.
+# The test runs for real as soon as husk stops warning.
+skip_if_not_applied() {
+	if grep -qF -- "$1 is validated but not applied" <<<"$output"; then
+		skip "husk does not apply $1 yet (it warns so)"
+	fi
+}
+
 # validate_json SCHEMA-NAME FILE: checks FILE against the runtime-spec
 # schema (e.g. state-schema.json), with $refs resolved from the schema dir.
 validate_json() {

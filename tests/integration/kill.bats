@@ -130,3 +130,19 @@ HUP" ]
 	run husk kill nosuchctr KILL
 	assert_husk_error "does not exist"
 }
+
+@test "kill: --all reaches every process of a container without its own pid namespace" {
+	# No pid namespace: killing the init does not take the others with it.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	set_cmd 'sleep 1000 & sleep 1000 & touch /shared/ready; wait'
+	start_new_container ctr
+	wait_for_file "$SHARED/ready"
+	[ "$(container_processes | wc -l)" -eq 3 ]
+	run husk kill --all ctr KILL
+	[ "$status" -eq 0 ]
+	wait_for_status ctr stopped
+	procs=$(wait_no_container_processes) || {
+		echo "still running after kill --all: $procs" >&2
+		false
+	}
+}

@@ -196,7 +196,10 @@ status_field() {
 @test "process: ioPriority is set on the container's process" {
 	update_config '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6}'
 	set_args sleep 1000
-	start_new_container ctr
+	create_container ctr
+	[ "$status" -eq 0 ]
+	skip_if_not_applied process.ioPriority
+	start_container ctr
 	pid=$(container_pid ctr)
 	[ "$(ionice -p "$pid")" = "best-effort: prio 6" ]
 }
@@ -204,7 +207,10 @@ status_field() {
 @test "process: scheduler policy and nice are set on the container's process" {
 	update_config '.process.scheduler = {policy: "SCHED_BATCH", nice: 7}'
 	set_args sleep 1000
-	start_new_container ctr
+	create_container ctr
+	[ "$status" -eq 0 ]
+	skip_if_not_applied process.scheduler
+	start_container ctr
 	pid=$(container_pid ctr)
 	chrt -p "$pid" | grep -q "SCHED_BATCH"
 	[ "$(awk '{ print $19 }' "/proc/$pid/stat")" = 7 ]

@@ -37,9 +37,10 @@ teardown() {
 	add_shared_dir
 	set_cmd 'touch /shared/ready; exec sleep 1000'
 	(
+		rc=0
 		timeout -k 5 60 "$HUSK_BINARY" --root "$HUSK_ROOT" run --bundle "$BUNDLE" ctr \
-			</dev/null >"$BATS_TEST_TMPDIR/run.out" 2>"$BATS_TEST_TMPDIR/run.err" 3>&-
-		echo $? >"$BATS_TEST_TMPDIR/run.rc"
+			</dev/null >"$BATS_TEST_TMPDIR/run.out" 2>"$BATS_TEST_TMPDIR/run.err" 3>&- || rc=$?
+		echo "$rc" >"$BATS_TEST_TMPDIR/run.rc"
 	) 3>&- &
 	wait_for_file "$SHARED/ready"
 	wait_for_status ctr running
@@ -123,12 +124,14 @@ husk-test" ]
 
 @test "run: the container joins a new session keyring _ses.ID, not with --no-new-keyring" {
 	# runc's behaviour: a fresh session keyring named "_ses.<id>", which the
-	# container possesses and so sees in /proc/keys.
-	set_cmd 'grep -c " _ses\.ctr: " /proc/keys || true'
-	run_container ctr
+	# container possesses and so sees in /proc/keys. (Two ids: a dead
+	# container's keyring may linger until the kernel collects it.)
+	set_cmd 'grep -c " _ses\.one: " /proc/keys || true'
+	run_container one
 	[ "$status" -eq 0 ]
 	[ "$stdout" = 1 ]
-	run_container ctr --no-new-keyring
+	set_cmd 'grep -c " _ses\.two: " /proc/keys || true'
+	run_container two --no-new-keyring
 	[ "$status" -eq 0 ]
 	[ "$stdout" = 0 ]
 }

@@ -249,7 +249,7 @@ static const tcase_t cases[] = {
         "\"RLIMIT_NOFILE\"",
         .process = "'rlimits':[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},"
                    "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]"),
-    BAD("soft above hard", "process.rlimits[0].soft: soft limit is above",
+    BAD("soft above hard", "process.rlimits[0]: RLIMIT_CORE: soft limit 2 is above the hard limit 1",
         .process = "'rlimits':[{'type':'RLIMIT_CORE','soft':2,'hard':1}]"),
     BAD("rlimit without hard", "process.rlimits[0].hard: required",
         .process = "'rlimits':[{'type':'RLIMIT_CORE','soft':2}]"),

@@ -191,8 +191,8 @@ static void test_full_linux(void **state) {
   assert_false(l->devices[1].has_uid);
   assert_int_equal(l->devices[2].type, 'p');
   assert_string_equal(l->cgroups_path, "/myRuntime/myContainer");
-  assert_string_equal(l->rootfs_propagation, "rslave");
-  assert_int_equal(l->rootfs_propagation_flags, MS_SLAVE | MS_REC);
+  assert_string_equal(l->rootfs_propagation, "slave");
+  assert_int_equal(l->rootfs_propagation_flags, MS_SLAVE);
   assert_string_equal(kv(&l->sysctl, "net.core.somaxconn"), "256");
   assert_int_equal(l->masked_paths.len, 2);
   assert_string_equal(l->readonly_paths.items[0], "/proc/sys");
@@ -332,6 +332,37 @@ static void test_mount_options(void **state) {
     husk_spec_free(s);
     free(doc);
   }
+}
+
+static void test_rootfs_propagation(void **state) {
+  (void)state;
+  static const struct {
+    const char *name;
+    unsigned long flags;
+  } t[] = {
+      {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+      {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+      {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+      {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    char *doc = NULL;
+    assert_true(asprintf(&doc,
+                         "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},"
+                         "\"linux\":{\"rootfsPropagation\":\"%s\"}}",
+                         t[i].name) > 0);
+    husk_spec_t *s = parse_text(doc, strlen(doc));
+    assert_string_equal(s->linux_.rootfs_propagation, t[i].name);
+    assert_int_equal(s->linux_.rootfs_propagation_flags, t[i].flags);
+    husk_spec_free(s);
+    free(doc);
+  }
+  /* Absent: 0, which the rootfs code reads as its default (rprivate). */
+  const char *doc = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"}}";
+  husk_spec_t *s = parse_text(doc, strlen(doc));
+  assert_null(s->linux_.rootfs_propagation);
+  assert_int_equal(s->linux_.rootfs_propagation_flags, 0);
+  husk_spec_free(s);
 }
 
 static bool in_list(const char *const *list, const char *name) {
@@ -490,6 +521,7 @@ int main(void) {
       cmocka_unit_test(test_full_linux),
       cmocka_unit_test(test_full_resources),
       cmocka_unit_test(test_mount_options),
+      cmocka_unit_test(test_rootfs_propagation),
       cmocka_unit_test(test_tables),
       cmocka_unit_test(test_template),
   };

@@ -1,5 +1,5 @@
-#ifndef HUSK_SYSCTL_H
-#define HUSK_SYSCTL_H
+#ifndef HUSK_SYSCTLS_H
+#define HUSK_SYSCTLS_H
 
 #include "husk/error.h"
 #include "husk/spec.h"

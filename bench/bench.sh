@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of husk, crun and runc (see bench/README.md).
+#
+#   bench/bench.sh [ITERATIONS]        (as root; default 30)
+#
+# Environment: HUSK_BINARY (default build/src/cli/husk), CRUN, RUNC (default
+# from PATH). Not part of the test run.
+set -euo pipefail
+
+ITER=${1:-30}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+HUSK=${HUSK_BINARY:-$REPO/build/src/cli/husk}
+CRUN=${CRUN:-$(command -v crun || true)}
+RUNC=${RUNC:-$(command -v runc || true)}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench.sh: run as root" >&2
+	exit 1
+fi
+for tool in jq gcc unshare; do
+	command -v "$tool" >/dev/null || {
+		echo "bench.sh: $tool is needed" >&2
+		exit 1
+	}
+done
+[ -x "$HUSK" ] || {
+	echo "bench.sh: no husk at $HUSK (build it: meson setup build && ninja -C build)" >&2
+	exit 1
+}
+
+# All three runtimes run in one private mount namespace. On a hybrid host
+# crun 1.8 refuses to start unless cgroup2's cgroup.controllers looks
+# empty, so an empty file is bind-mounted over it, in this namespace only.
+if [ -z "${HUSK_BENCH_INNER:-}" ]; then
+	exec unshare --mount --propagation private env HUSK_BENCH_INNER=1 bash "$0" "$@"
+fi
+
+WORK=$(mktemp -d /tmp/husk-bench.XXXXXX)
+CG_PARENT="husk-bench-$$"
+cleanup() {
+	local rt id
+	for rt in husk crun runc; do
+		for id in $(ls "$WORK/state-$rt" 2>/dev/null); do
+			runtime "$rt" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	done
+	# The bench's own cgroup parent (runc and crun create <parent>/<id>).
+	find /sys/fs/cgroup -maxdepth 3 -type d -name "$CG_PARENT" 2>/dev/null |
+		while read -r d; do rmdir "$d" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -e /sys/fs/cgroup/unified/cgroup.controllers ]; then
+	: >"$WORK/empty"
+	mount --bind "$WORK/empty" /sys/fs/cgroup/unified/cgroup.controllers
+fi
+
+gcc -O2 -o "$WORK/measure" "$HERE/measure.c"
+
+# --- bundle: busybox rootfs, config from `husk spec` -----------------------------
+mkdir -p "$WORK/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
+cp /bin/busybox "$WORK/bundle/rootfs/bin/busybox"
+for a in $("$WORK/bundle/rootfs/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$WORK/bundle/rootfs/bin/$a"
+done
+"$HUSK" spec --bundle "$WORK/bundle"
+jq --arg root "$WORK/bundle/rootfs" --arg cg "/$CG_PARENT/c" '
+    .ociVersion = "1.0.2"   # crun 1.8 knows no later version
+    | .process.terminal = false | .process.args = ["/bin/true"]
+    | .root = {path: $root, readonly: true}
+    | .linux.cgroupsPath = $cg' \
+	"$WORK/bundle/config.json" >"$WORK/config.json"
+mv "$WORK/config.json" "$WORK/bundle/config.json"
+
+declare -A BIN=([husk]=$HUSK [crun]=$CRUN [runc]=$RUNC)
+RUNTIMES=()
+for rt in husk crun runc; do
+	if [ -n "${BIN[$rt]}" ] && [ -x "${BIN[$rt]}" ]; then
+		RUNTIMES+=("$rt")
+		mkdir -p "$WORK/state-$rt"
+	else
+		echo "bench.sh: $rt not found, left out" >&2
+	fi
+done
+
+runtime() {
+	local rt=$1
+	shift
+	"${BIN[$rt]}" --root "$WORK/state-$rt" "$@"
+}
+
+# measured RT OP ARGS...: one measurement, appended to $WORK/data as
+# "<rt> <op> <exit> <wall ns> <cpu us> <rss KiB>".
+measured() {
+	local rt=$1 op=$2 rc=0
+	shift 2
+	MEASURE_OUT="$WORK/one" "$WORK/measure" "${BIN[$rt]}" --root "$WORK/state-$rt" "$@" \
+		</dev/null >/dev/null 2>>"$WORK/stderr-$rt" || rc=$?
+	echo "$rt $op $(cat "$WORK/one")" >>"$WORK/data"
+	rm -f "$WORK/one"
+	if [ "$rc" -ne 0 ]; then
+		echo "bench.sh: $rt $op failed (status $rc); see below" >&2
+		tail -n 5 "$WORK/stderr-$rt" >&2
+		exit 1
+	fi
+}
+
+wait_stopped() {
+	local rt=$1 id=$2 i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(runtime "$rt" state "$id" 2>/dev/null | jq -r .status)" = stopped ] && return 0
+		sleep 0.01
+	done
+	echo "bench.sh: $rt: $id did not stop" >&2
+	exit 1
+}
+
+# One warm-up round (page cache, first-time setup), not recorded.
+for rt in "${RUNTIMES[@]}"; do
+	runtime "$rt" run --bundle "$WORK/bundle" warmup </dev/null >/dev/null 2>&1 || {
+		echo "bench.sh: $rt cannot run the bundle:" >&2
+		runtime "$rt" run --bundle "$WORK/bundle" warmup2 </dev/null >&2 || true
+		exit 1
+	}
+done
+
+echo "bench: $ITER iterations of run, create, start, delete for: ${RUNTIMES[*]}" >&2
+n=${#RUNTIMES[@]}
+for ((i = 0; i < ITER; i++)); do
+	# Alternate the order every iteration so no runtime always goes first.
+	for ((k = 0; k < n; k++)); do
+		rt=${RUNTIMES[$(((i + k) % n))]}
+		measured "$rt" run run --bundle "$WORK/bundle" "r$i"
+		measured "$rt" create create --bundle "$WORK/bundle" "c$i"
+		measured "$rt" start start "c$i"
+		wait_stopped "$rt" "c$i"
+		measured "$rt" delete delete "c$i"
+	done
+	printf '.' >&2
+done
+echo >&2
+
+# --- report ------------------------------------------------------------------
+# median RT OP FIELD (3 = wall ns, 4 = cpu us, 5 = rss KiB)
+median() {
+	awk -v rt="$1" -v op="$2" -v f="$3" '$1 == rt && $2 == op { print $(f + 1) }' "$WORK/data" |
+		sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == "nan" || b + 0 == 0 || a == "nan") print "-"; else printf "%.2f", a / b }'
+}
+
+echo
+echo "medians over $ITER iterations ($(uname -r), $(nproc) cpus); wall and CPU in ms, peak RSS in KiB"
+printf '%-7s %-6s %10s %10s %10s\n' op runtime wall_ms cpu_ms rss_kib
+for op in run create start delete; do
+	for rt in "${RUNTIMES[@]}"; do
+		w=$(median "$rt" "$op" 3)
+		c=$(median "$rt" "$op" 4)
+		r=$(median "$rt" "$op" 5)
+		printf '%-7s %-6s %10.2f %10.2f %10d\n' "$op" "$rt" \
+			"$(awk -v x="$w" 'BEGIN { print x / 1e6 }')" \
+			"$(awk -v x="$c" 'BEGIN { print x / 1e3 }')" "${r%.*}"
+	done
+done
+
+echo
+echo "ratios of medians (below 1: husk is faster / smaller)"
+printf '%-7s %-10s %8s %8s %8s\n' op vs wall cpu rss
+for op in run create start delete; do
+	for other in crun runc; do
+		[[ " ${RUNTIMES[*]} " == *" $other "* ]] || continue
+		printf '%-7s %-10s %8s %8s %8s\n' "$op" "husk/$other" \
+			"$(ratio "$(median husk "$op" 3)" "$(median "$other" "$op" 3)")" \
+			"$(ratio "$(median husk "$op" 4)" "$(median "$other" "$op" 4)")" \
+			"$(ratio "$(median husk "$op" 5)" "$(median "$other" "$op" 5)")"
+	done
+done
