@@ -35,6 +35,7 @@ typedef struct {
   char *created; /* RFC 3339 */
   uid_t owner;
   husk_kvlist_t annotations;
+  char *cgroup_path;    /* NULL: the container has no cgroup of its own */
   husk_status_t status; /* derived when loaded, not stored */
 } husk_state_t;
 
@@ -64,6 +65,19 @@ int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
                         bool all, husk_error_t **err);
 int husk_container_delete(const husk_context_t *ctx, const char *id,
                           bool force, husk_error_t **err);
+
+/* Cgroup verbs; all refuse a stopped container. */
+int husk_container_pause(const husk_context_t *ctx, const char *id,
+                         bool pause, husk_error_t **err);
+int husk_container_update(const husk_context_t *ctx, const char *id,
+                          const husk_resources_t *r, husk_error_t **err);
+int husk_container_pids(const husk_context_t *ctx, const char *id,
+                        pid_t **pids, size_t *n, husk_error_t **err);
+/* {"type":"stats","id":...,"data":{...}} as runc's events (malloc'd). */
+char *husk_container_stats_json(const husk_context_t *ctx, const char *id,
+                                husk_error_t **err);
+int husk_container_oom_kills(const husk_context_t *ctx, const char *id,
+                             uint64_t *n, husk_error_t **err);
 
 /* Load the state of one container (status derived). */
 int husk_state_load(const husk_context_t *ctx, const char *id,

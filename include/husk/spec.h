@@ -420,6 +420,12 @@ extern const char *const husk_mount_option_names[]; /* "ro", "nosuid", ... */
 extern const char *const husk_seccomp_arch_names[]; /* "SCMP_ARCH_X86_64" */
 extern const char *const husk_seccomp_flag_names[]; /* "SECCOMP_FILTER_FLAG_*" */
 
+/* A linux.resources object alone (`husk update --resources`); errors are
+ * "<what>: memory.limit: ...". Free with husk_resources_free. */
+int husk_resources_parse(const char *buf, size_t len, const char *what,
+                         husk_resources_t *out, husk_error_t **err);
+void husk_resources_free(husk_resources_t *r);
+
 /* The `husk spec` template as JSON text (malloc'd). */
 char *husk_spec_template(bool rootless, uid_t uid, gid_t gid);
 

@@ -53,5 +53,10 @@ int husk_cmd_delete(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_run(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_list(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_spec(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_pause(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_resume(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_ps(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_update(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_events(const husk_context_t *ctx, int argc, char **argv);
 
 #endif

@@ -21,6 +21,11 @@ static const struct {
     {"delete", husk_cmd_delete, "delete a container"},
     {"list", husk_cmd_list, "list containers"},
     {"spec", husk_cmd_spec, "write a starting config.json"},
+    {"pause", husk_cmd_pause, "freeze every process of a container"},
+    {"resume", husk_cmd_resume, "thaw a paused container"},
+    {"ps", husk_cmd_ps, "list the processes of a container"},
+    {"update", husk_cmd_update, "change the resource limits of a container"},
+    {"events", husk_cmd_events, "print stats and OOM events of a container"},
 };
 
 static void print_version(void) {
@@ -28,7 +33,7 @@ static void print_version(void) {
   printf("spec: %s (parses %s to %s)\n", HUSK_OCI_VERSION_MAX,
          HUSK_OCI_VERSION_MIN, HUSK_OCI_VERSION_MAX);
   printf("libseccomp: %s\n", HUSK_LIBSECCOMP_VERSION);
-  printf("features: +CAP +SECCOMP-PARSE +YAJL -CGROUP -SYSTEMD -TERMINAL\n");
+  printf("features: +CAP +SECCOMP-PARSE +YAJL +CGROUP(v1,hybrid,v2) -SYSTEMD -TERMINAL\n");
 }
 
 static void print_usage(husk_option_t *globals) {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/clone.h"
 #include "linux/init.h"
 #include "linux/namespaces.h"
@@ -71,8 +72,6 @@ static void warn_unapplied(const husk_spec_t *spec) {
     bool set;
     const char *what;
   } fields[] = {
-      {l->resources.present, "linux.resources"},
-      {l->cgroups_path != NULL, "linux.cgroupsPath"},
       {l->seccomp.present, "linux.seccomp"},
       {p->apparmor_profile != NULL, "process.apparmorProfile"},
       {p->selinux_label != NULL, "process.selinuxLabel"},
@@ -112,7 +111,8 @@ static int check_supported(const husk_spec_t *spec,
 }
 
 static husk_state_t *new_state(const char *id, const husk_spec_t *spec,
-                               const char *bundle, pid_t pid) {
+                               const char *bundle, pid_t pid,
+                               const husk_cgroup_t *cg) {
   husk_state_t *st = calloc(1, sizeof *st);
   if (!st)
     return NULL;
@@ -126,11 +126,13 @@ static husk_state_t *new_state(const char *id, const husk_spec_t *spec,
   st->created = strdup(when);
   st->pid = pid;
   st->owner = getuid();
+  st->cgroup_path = cg ? strdup(husk_cgroup_path(cg)) : NULL;
   st->status = HUSK_STATUS_CREATED;
   /* Borrowed from the spec: the caller clears it before freeing. */
   st->annotations = spec->annotations;
   husk_pid_stat(pid, &st->pid_start_time, NULL);
-  if (!st->id || !st->bundle || !st->rootfs || !st->created) {
+  if (!st->id || !st->bundle || !st->rootfs || !st->created ||
+      (cg && !st->cgroup_path)) {
     st->annotations = (husk_kvlist_t){0};
     husk_state_free(st);
     return NULL;
@@ -139,8 +141,9 @@ static husk_state_t *new_state(const char *id, const husk_spec_t *spec,
 }
 
 static int save_state(int dirfd, const char *id, const husk_spec_t *spec,
-                      const char *bundle, pid_t pid, husk_error_t **err) {
-  husk_state_t *st = new_state(id, spec, bundle, pid);
+                      const char *bundle, pid_t pid, const husk_cgroup_t *cg,
+                      husk_error_t **err) {
+  husk_state_t *st = new_state(id, spec, bundle, pid, cg);
   if (!st)
     return husk_error_errno(err, "record state");
   int rc = husk_state_save(dirfd, st, err);
@@ -149,10 +152,14 @@ static int save_state(int dirfd, const char *id, const husk_spec_t *spec,
   return rc;
 }
 
-/* The parent's half of setup: ids, then SETUP, then wait for READY. */
+/* The parent's half of setup: cgroup and ids, then SETUP (after which the
+ * child makes its cgroup namespace), then wait for READY. */
 static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
+                       const husk_cgroup_t *cg, bool in_clone3_cgroup,
                        pid_t pid, int pidfd, int sync_fd,
                        husk_error_t **err) {
+  if (cg && husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err) < 0)
+    return -1;
   if (ns->create[HUSK_NS_USER] &&
       husk_userns_write_maps(spec, pid, err) < 0)
     return -1;
@@ -160,6 +167,38 @@ static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
     return -1;
   return husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
                           err);
+}
+
+/* The container's cgroup; a frozen one (reused by path) is refused. */
+static int make_cgroup(const husk_spec_t *spec, const char *id,
+                       husk_cgroup_t **cg, husk_error_t **err) {
+  if (husk_cgroup_create(spec, id, cg, err) < 0)
+    return -1;
+  bool frozen = false;
+  if (husk_cgroup_is_frozen(*cg, &frozen, err) < 0)
+    return -1;
+  if (frozen)
+    return husk_error_set(err, 0, "cgroup %s is frozen: refusing to start "
+                                  "a container in it",
+                          husk_cgroup_path(*cg));
+  return 0;
+}
+
+/* clone3 straight into the cgroup where the kernel can; without
+ * CLONE_INTO_CGROUP the parent moves the child before SETUP instead. */
+static pid_t clone_init(const husk_ns_plan_t *ns, const husk_cgroup_t *cg,
+                        int *pidfd, bool *in_clone3_cgroup) {
+  unsigned long flags = husk_ns_clone_flags(ns);
+  int cgfd = cg ? husk_cgroup_clone3_fd(cg) : -1;
+  if (cgfd >= 0) {
+    pid_t pid = husk_clone3(flags, cgfd, pidfd);
+    if (pid >= 0 || (errno != EINVAL && errno != E2BIG && errno != ENOSYS)) {
+      *in_clone3_cgroup = pid >= 0;
+      return pid;
+    }
+  }
+  *in_clone3_cgroup = false;
+  return husk_clone3(flags, -1, pidfd);
 }
 
 static void kill_and_reap(pid_t pid, int pidfd) {
@@ -177,7 +216,10 @@ static int spawn(const husk_context_t *ctx, const char *id,
   int rc = -1;
   _cleanup_close_ int procfd = -1, fifo_fd = -1;
   int sv[2] = {-1, -1};
+  husk_cgroup_t *cg = NULL;
   if (check_supported(spec, opts, &ns, err) < 0)
+    goto out;
+  if (make_cgroup(spec, id, &cg, err) < 0)
     goto out;
   if ((procfd = open_procfs(err)) < 0)
     goto out;
@@ -199,7 +241,8 @@ static int spawn(const husk_context_t *ctx, const char *id,
   if (husk_ns_join_pid_for_children(&ns, err) < 0)
     goto out;
   int pidfd = -1;
-  pid_t pid = husk_clone3(husk_ns_clone_flags(&ns), -1, &pidfd);
+  bool in_clone3_cgroup = false;
+  pid_t pid = clone_init(&ns, cg, &pidfd, &in_clone3_cgroup);
   if (pid < 0) {
     husk_error_errno(err, "clone container init");
     goto out;
@@ -226,8 +269,9 @@ static int spawn(const husk_context_t *ctx, const char *id,
   sv[1] = -1;
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
-  if (drive_child(spec, &ns, pid, pidfd, sv[0], err) < 0 ||
-      save_state(dirfd, id, spec, bundle, pid, err) < 0 ||
+  if (drive_child(spec, &ns, cg, in_clone3_cgroup, pid, pidfd, sv[0], err) <
+          0 ||
+      save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
     kill_and_reap(pid, pidfd);
     close(pidfd);
@@ -238,6 +282,13 @@ static int spawn(const husk_context_t *ctx, const char *id,
   out->pidfd = pidfd;
   rc = 0;
 out:
+  if (rc < 0 && cg) {
+    husk_error_t *e = NULL;
+    if (husk_cgroup_destroy(cg, &e) < 0)
+      husk_warn("%s", e->msg);
+    husk_error_free(e);
+  }
+  husk_cgroup_free(cg);
   if (sv[0] >= 0)
     close(sv[0]);
   if (sv[1] >= 0)
@@ -259,9 +310,12 @@ int husk_create(const husk_context_t *ctx, const char *id,
     return -1;
   husk_debug("create %s: bundle %s, rootfs %s", id, bundle, spec->root.path);
   warn_unapplied(spec);
-  if (ctx->systemd_cgroup)
-    husk_warn("--systemd-cgroup: the systemd cgroup driver is not available "
-              "in this version; no cgroup is configured");
+  if (ctx->systemd_cgroup) {
+    husk_spec_free(spec);
+    return husk_error_set(err, 0,
+                          "--systemd-cgroup: the systemd cgroup driver is not "
+                          "available in this version of husk");
+  }
   int rc = -1;
   _cleanup_close_ int dirfd = husk_state_dir_create(ctx, id, err);
   if (dirfd >= 0) {

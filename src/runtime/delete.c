@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/pidinfo.h"
 #include "runtime/signal.h"
 #include "runtime/state.h"
@@ -15,13 +16,29 @@ static int kill_and_wait(const husk_state_t *st, husk_error_t **err) {
   _cleanup_close_ int pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
   if (pidfd < 0)
     return 0; /* already gone */
-  if (husk_signal_all(st, SIGKILL, err) < 0)
+  if (husk_signal_all(st, SIGKILL, err) < 0 && pidfd >= 0 &&
+      husk_pid_alive(st->pid, st->pid_start_time))
     return -1;
   if (husk_pidfd_wait_exit(pidfd, KILL_TIMEOUT_MS) < 0)
     return husk_error_set(err, 0,
                           "container \"%s\": init did not exit after SIGKILL",
                           st->id);
   return 0;
+}
+
+/* Whatever is left in the cgroup (processes of a container without its own
+ * pid namespace) is killed, then the cgroup goes. */
+static int remove_cgroup(const husk_state_t *st, husk_error_t **err) {
+  if (!st->cgroup_path)
+    return 0;
+  husk_cgroup_t *cg = NULL;
+  if (husk_cgroup_load(st->cgroup_path, &cg, err) < 0)
+    return -1;
+  int rc = husk_cgroup_kill(cg, SIGKILL, err);
+  if (rc == 0)
+    rc = husk_cgroup_destroy(cg, err);
+  husk_cgroup_free(cg);
+  return rc;
 }
 
 int husk_container_delete(const husk_context_t *ctx, const char *id,
@@ -48,6 +65,8 @@ int husk_container_delete(const husk_context_t *ctx, const char *id,
     goto out;
   }
   if (!stopped && st->pid > 0 && kill_and_wait(st, err) < 0)
+    goto out;
+  if (remove_cgroup(st, err) < 0)
     goto out;
   husk_debug("delete %s: removing state", id);
   rc = husk_state_dir_remove(ctx, id, err);

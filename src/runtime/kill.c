@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/pidinfo.h"
 #include "runtime/signal.h"
 #include "runtime/state.h"
@@ -69,10 +70,21 @@ static bool same_pid_ns(pid_t pid, const struct stat *ns) {
          st.st_dev == ns->st_dev;
 }
 
+static int signal_cgroup(const husk_state_t *st, int sig, husk_error_t **err) {
+  husk_cgroup_t *cg = NULL;
+  if (husk_cgroup_load(st->cgroup_path, &cg, err) < 0)
+    return -1;
+  int rc = husk_cgroup_kill(cg, sig, err);
+  husk_cgroup_free(cg);
+  return rc;
+}
+
 int husk_signal_all(const husk_state_t *st, int sig, husk_error_t **err) {
   _cleanup_close_ int init = husk_pidfd_for(st->pid, st->pid_start_time);
   if (init < 0)
     return husk_error_set(err, 0, "container \"%s\" is not running", st->id);
+  if (st->cgroup_path)
+    return signal_cgroup(st, sig, err);
   char path[64];
   struct stat ns, host;
   snprintf(path, sizeof path, "/proc/%d/ns/pid", st->pid);

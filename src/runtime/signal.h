@@ -3,8 +3,8 @@
 
 #include "husk/container.h"
 
-/* Signal every process of the container: with its own pid namespace, all
- * processes in it; otherwise the init only (cgroups will widen this). */
+/* Signal every process of the container: those in its cgroup or, without
+ * one, those in its own pid namespace (else just the init). */
 int husk_signal_all(const husk_state_t *st, int sig, husk_error_t **err);
 
 /* "KILL", "SIGKILL", "9" -> 9; -1 if unknown. */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/pidinfo.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -135,6 +136,7 @@ void husk_state_free(husk_state_t *st) {
   free(st->bundle);
   free(st->rootfs);
   free(st->created);
+  free(st->cgroup_path);
   for (size_t i = 0; i < st->annotations.len; i++) {
     free(st->annotations.items[i].key);
     free(st->annotations.items[i].value);
@@ -161,6 +163,8 @@ static void write_state_fields(husk_json_writer_t *w, const husk_state_t *st,
   husk_jw_kv_string(w, "created", st->created);
   if (internal) {
     husk_jw_kv_i64(w, "ownerUid", st->owner);
+    if (st->cgroup_path)
+      husk_jw_kv_string(w, "cgroupPath", st->cgroup_path);
   } else {
     char buf[32];
     husk_jw_kv_string(w, "owner", husk_owner_name(st->owner, buf, sizeof buf));
@@ -221,6 +225,10 @@ static int parse_state(const husk_json_t *root, husk_state_t *st) {
   st->created = dup_field(root, "created");
   st->pid = int_field(root, "pid");
   st->owner = int_field(root, "ownerUid");
+  const husk_json_t *cg = husk_json_get(root, "cgroupPath");
+  if (cg && husk_json_type(cg) == HUSK_JSON_STRING &&
+      !(st->cgroup_path = strdup(husk_json_string(cg))))
+    return -1;
   const husk_json_t *v = husk_json_get(root, "pidStartTime");
   if (v && husk_json_type(v) == HUSK_JSON_NUMBER)
     husk_json_to_u64(v, &st->pid_start_time);
@@ -241,9 +249,24 @@ static int parse_state(const husk_json_t *root, husk_state_t *st) {
   return 0;
 }
 
+static bool cgroup_frozen(const husk_state_t *st) {
+  if (!st->cgroup_path)
+    return false;
+  husk_cgroup_t *cg = NULL;
+  husk_error_t *err = NULL;
+  bool frozen = false;
+  if (husk_cgroup_load(st->cgroup_path, &cg, &err) == 0)
+    husk_cgroup_is_frozen(cg, &frozen, &err);
+  husk_error_free(err);
+  husk_cgroup_free(cg);
+  return frozen;
+}
+
 void husk_state_refresh(int dirfd, husk_state_t *st) {
   if (!husk_pid_alive(st->pid, st->pid_start_time))
     st->status = HUSK_STATUS_STOPPED;
+  else if (cgroup_frozen(st))
+    st->status = HUSK_STATUS_PAUSED;
   else if (faccessat(dirfd, HUSK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     st->status = HUSK_STATUS_CREATED;
   else

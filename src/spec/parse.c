@@ -211,3 +211,22 @@ int husk_spec_parse(const char *buf, size_t len, const char *what,
   *out = spec;
   return 0;
 }
+
+int husk_resources_parse(const char *buf, size_t len, const char *what,
+                         husk_resources_t *out, husk_error_t **err) {
+  if (check_text(buf, len, what, err) < 0)
+    return -1;
+  husk_json_t *root = NULL;
+  if (husk_json_parse(buf, len, what, &root, err) < 0)
+    return -1;
+  spec_ctx_t c = {.what = what, .err = err};
+  memset(out, 0, sizeof *out);
+  int r = spec_check_type(&c, root, HUSK_JSON_OBJECT) < 0
+              ? -1
+              : spec_parse_resources(&c, root, out);
+  free(c.path);
+  husk_json_free(root);
+  if (r < 0)
+    husk_resources_free(out);
+  return r;
+}

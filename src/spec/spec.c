@@ -73,7 +73,7 @@ static void blkio_free(husk_blkio_t *b) {
   free(b->throttle_write_iops.items);
 }
 
-static void resources_free(husk_resources_t *r) {
+void husk_resources_free(husk_resources_t *r) {
   for (size_t i = 0; i < r->n_devices; i++)
     free(r->devices[i].access);
   free(r->devices);
@@ -114,7 +114,7 @@ static void linux_free(husk_linux_t *l) {
     free(l->devices[i].path);
   free(l->devices);
   free(l->cgroups_path);
-  resources_free(&l->resources);
+  husk_resources_free(&l->resources);
   free(l->rootfs_propagation);
   seccomp_free(&l->seccomp);
   spec_kvlist_free(&l->sysctl);
