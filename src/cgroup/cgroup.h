@@ -95,4 +95,16 @@ int husk_cgroup_destroy(husk_cgroup_t *cg, husk_error_t **err);
 
 void husk_cgroup_free(husk_cgroup_t *cg);
 
+/* The host's hierarchies as a container with its own cgroup namespace
+ * mounts them: `dir` is the name under the cgroup mount ("memory",
+ * "systemd", "unified"; "" for the single cgroup2 of a pure v2 host),
+ * `options` the mount data ("memory", "name=systemd"; NULL for cgroup2). */
+typedef struct {
+  char *dir;
+  bool v2;
+  char *options;
+} husk_cgroup_view_t;
+int husk_cgroup_views(husk_cgroup_view_t **out, size_t *n, husk_error_t **err);
+void husk_cgroup_views_free(husk_cgroup_view_t *v, size_t n);
+
 #endif

@@ -111,6 +111,7 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
       .userns =
           a->ns->create[HUSK_NS_USER] || a->ns->join_fd[HUSK_NS_USER] >= 0,
       .no_pivot = a->no_pivot,
+      .cgroupns = a->ns->create[HUSK_NS_CGROUP],
   };
   if (husk_rootfs_prepare(&rctx, err) < 0 ||
       husk_sysctl_apply(spec, a->procfd, err) < 0 ||

@@ -4,6 +4,8 @@
  * with a bind remount, propagation with a call of its own. */
 #include "linux/mounts.h"
 
+#include "linux/cgroup_mount.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -174,6 +176,10 @@ const husk_mount_t *husk_mounts_find_dev(const husk_spec_t *spec) {
   return found;
 }
 
+unsigned long husk_mount_entry_flags(const husk_mount_t *m) {
+  return m->flags & ~NOT_ENTRY_FLAGS;
+}
+
 static const char *type_name(const husk_mount_t *m) {
   return husk_mount_is_bind(m) || !m->type ? "bind" : m->type;
 }
@@ -256,7 +262,7 @@ static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
       husk_mkpath_in_root(rootfd, m->destination, false, 0755, err);
   if (dst < 0)
     return mount_error(m, 0, err);
-  unsigned long flags = m->flags & ~NOT_ENTRY_FLAGS;
+  unsigned long flags = husk_mount_entry_flags(m);
   const char *source = source_name(m);
   int rc = husk_mount_on_fd(source, dst, m->type, flags, m->data);
   const char *host = userns ? userns_fallback(m->type) : NULL;
@@ -275,7 +281,7 @@ static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
 }
 
 static int apply_one(int rootfd, const husk_mount_t *m, bool userns,
-                     husk_error_t **err) {
+                     bool cgroupns, husk_error_t **err) {
   if (!m->destination)
     return husk_error_set(err, 0, "mount %s: no destination", source_name(m));
   if (m->idmap || m->uid_mappings.len || m->gid_mappings.len)
@@ -292,18 +298,24 @@ static int apply_one(int rootfd, const husk_mount_t *m, bool userns,
   if (!m->type)
     return husk_error_set(err, 0, "mount %s at %s: no type", source_name(m),
                           m->destination);
-  /* cgroup v1 needs one mount per hierarchy; until the cgroup code builds
-   * them, the container sees the host's tree, read-only all the way down
-   * when asked. */
-  if (!strcmp(m->type, "cgroup"))
-    return bind_host(rootfd, m, "/sys/fs/cgroup", true, true, err);
+  /* In its own cgroup namespace the container mounts its own view of every
+   * hierarchy. Without one (or in a user namespace, where v1 cannot be
+   * mounted) it sees the host's tree, read-only all the way down when
+   * asked, as runc binds it. */
+  if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
+    if (cgroupns && !userns)
+      return husk_cgroup_mount_view(rootfd, m, err) < 0 ? mount_error(m, 0, err)
+                                                        : 0;
+    if (!strcmp(m->type, "cgroup"))
+      return bind_host(rootfd, m, "/sys/fs/cgroup", true, true, err);
+  }
   return mount_fs(rootfd, m, userns, err);
 }
 
 int husk_mounts_apply(int rootfd, const husk_spec_t *spec, bool userns,
-                      husk_error_t **err) {
+                      bool cgroupns, husk_error_t **err) {
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (apply_one(rootfd, &spec->mounts[i], userns, err) < 0)
+    if (apply_one(rootfd, &spec->mounts[i], userns, cgroupns, err) < 0)
       return -1;
   return 0;
 }

@@ -34,6 +34,10 @@ int husk_mount_finish(int rootfd, const char *dest, unsigned long flags,
                       unsigned long clear, bool recursive,
                       unsigned long propagation);
 
+/* mount(2)'s per-mount flags of an entry (ro, nosuid, atime...), without
+ * bind, remount and propagation. */
+unsigned long husk_mount_entry_flags(const husk_mount_t *m);
+
 /* Is `m` a bind mount (a "bind"/"rbind" option or type "bind")? */
 bool husk_mount_is_bind(const husk_mount_t *m);
 
@@ -43,6 +47,6 @@ const husk_mount_t *husk_mounts_find_dev(const husk_spec_t *spec);
 /* Every entry of spec->mounts, in order. `userns`: sysfs and devpts get the
  * fallbacks a user namespace needs. */
 int husk_mounts_apply(int rootfd, const husk_spec_t *spec, bool userns,
-                      husk_error_t **err);
+                      bool cgroupns, husk_error_t **err);
 
 #endif

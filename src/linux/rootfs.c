@@ -70,7 +70,7 @@ static int mount_rootfs(const char *rootfs, husk_error_t **err) {
 
 static int build(int rootfd, const husk_rootfs_ctx_t *ctx, husk_error_t **err) {
   const husk_spec_t *spec = ctx->spec;
-  if (husk_mounts_apply(rootfd, spec, ctx->userns, err) < 0 ||
+  if (husk_mounts_apply(rootfd, spec, ctx->userns, ctx->cgroupns, err) < 0 ||
       husk_devices_setup(rootfd, spec, ctx->userns, err) < 0 ||
       husk_paths_mask(rootfd, &spec->linux_.masked_paths, err) < 0 ||
       husk_paths_readonly(rootfd, &spec->linux_.readonly_paths, err) < 0)

@@ -14,6 +14,8 @@ typedef struct {
   const husk_spec_t *spec;
   const char *rootfs; /* host path of root.path (relative: to the cwd) */
   bool userns;        /* in a new user namespace: devices are bind-mounted */
+  bool cgroupns;      /* in its own cgroup namespace: `cgroup` mounts show
+                         the container's view instead of the host's tree */
   bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead */
 } husk_rootfs_ctx_t;
 
