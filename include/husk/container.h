@@ -50,6 +50,23 @@ typedef struct {
   bool keep;   /* run only */
 } husk_create_opts_t;
 
+typedef struct {
+  const char *process_file; /* --process: a process.json; else the rest */
+  char **args;              /* the command */
+  int n_args;
+  const char *cwd;
+  char **env; /* K=V, override the container's */
+  int n_env;
+  const char *user; /* "UID[:GID]" */
+  char **additional_gids;
+  int n_additional_gids;
+  char **caps; /* added to all sets but inheritable */
+  int n_caps;
+  bool no_new_privs, tty, detach, ignore_paused;
+  const char *console_socket, *pid_file, *cgroup, *apparmor, *process_label;
+  unsigned preserve_fds;
+} husk_exec_opts_t;
+
 int husk_validate_id(const char *id, husk_error_t **err);
 
 int husk_container_create(const husk_context_t *ctx, const char *id,
@@ -61,6 +78,11 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
 int husk_container_run(const husk_context_t *ctx, const char *id,
                        const husk_create_opts_t *opts, int *exit_status,
                        husk_error_t **err);
+/* Run a new process in a running container; without detach, wait for it
+ * and give its status as run does. */
+int husk_container_exec(const husk_context_t *ctx, const char *id,
+                        const husk_exec_opts_t *opts, int *exit_status,
+                        husk_error_t **err);
 int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
                         bool all, husk_error_t **err);
 int husk_container_delete(const husk_context_t *ctx, const char *id,

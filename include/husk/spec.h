@@ -425,6 +425,10 @@ extern const char *const husk_seccomp_flag_names[]; /* "SECCOMP_FILTER_FLAG_*" *
 int husk_resources_parse(const char *buf, size_t len, const char *what,
                          husk_resources_t *out, husk_error_t **err);
 void husk_resources_free(husk_resources_t *r);
+/* A process object alone (`husk exec --process`). */
+int husk_process_parse(const char *buf, size_t len, const char *what,
+                       husk_process_t *out, husk_error_t **err);
+void husk_process_free(husk_process_t *p);
 
 /* The `husk spec` template as JSON text (malloc'd). */
 char *husk_spec_template(bool rootless, uid_t uid, gid_t gid);

@@ -43,6 +43,16 @@ static int set_value(const husk_option_t *o, const char *value,
   case HUSK_OPT_STRING:
     *(const char **)o->target = value;
     return 0;
+  case HUSK_OPT_LIST: {
+    husk_opt_list_t *l = o->target;
+    char **items = realloc(l->items, (l->len + 2) * sizeof *items);
+    if (!items)
+      return husk_error_errno(err, "--%s", o->name);
+    items[l->len++] = (char *)value;
+    items[l->len] = NULL;
+    l->items = items;
+    return 0;
+  }
   case HUSK_OPT_UINT: {
     char *end;
     errno = 0;

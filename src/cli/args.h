@@ -8,7 +8,17 @@
 
 #include "husk/container.h"
 
-typedef enum { HUSK_OPT_BOOL, HUSK_OPT_STRING, HUSK_OPT_UINT } husk_opt_kind_t;
+typedef enum {
+  HUSK_OPT_BOOL,
+  HUSK_OPT_STRING,
+  HUSK_OPT_UINT,
+  HUSK_OPT_LIST, /* repeatable string: target is a husk_opt_list_t */
+} husk_opt_kind_t;
+
+typedef struct {
+  char **items;
+  int len;
+} husk_opt_list_t;
 
 typedef struct {
   const char *name; /* long name, without dashes */
@@ -53,6 +63,7 @@ int husk_cmd_delete(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_run(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_list(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_spec(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_pause(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_resume(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_ps(const husk_context_t *ctx, int argc, char **argv);

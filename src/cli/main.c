@@ -21,6 +21,7 @@ static const struct {
     {"delete", husk_cmd_delete, "delete a container"},
     {"list", husk_cmd_list, "list containers"},
     {"spec", husk_cmd_spec, "write a starting config.json"},
+    {"exec", husk_cmd_exec, "run a new process inside a container"},
     {"pause", husk_cmd_pause, "freeze every process of a container"},
     {"resume", husk_cmd_resume, "thaw a paused container"},
     {"ps", husk_cmd_ps, "list the processes of a container"},

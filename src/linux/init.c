@@ -45,14 +45,8 @@ static int set_names(const husk_spec_t *spec, const husk_ns_plan_t *ns,
   return 0;
 }
 
-static int set_process_attrs(const husk_init_args_t *a, husk_error_t **err) {
-  const husk_process_t *p = &a->spec->process;
-  if (p->has_oom_score_adj) {
-    char buf[16];
-    int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-    if (husk_write_file_at(a->procfd, "self/oom_score_adj", buf, n, err) < 0)
-      return husk_error_wrap(err, "config.json: process.oomScoreAdj");
-  }
+/* What only the init gets; the rest is husk_process_prepare's. */
+static int set_init_attrs(const husk_init_args_t *a, husk_error_t **err) {
   if (a->spec->linux_.personality.present) {
     const char *d = a->spec->linux_.personality.domain;
     unsigned long persona =
@@ -68,14 +62,6 @@ static int set_process_attrs(const husk_init_args_t *a, husk_error_t **err) {
         errno != ENOSYS)
       return husk_error_errno(err, "create session keyring %s", name);
   }
-  if (husk_sched_apply(p, err) < 0)
-    return -1;
-  if (husk_rlimits_apply(p, err) < 0)
-    return -1;
-  if (p->user.has_umask)
-    umask(p->user.umask);
-  else
-    umask(022);
   return 0;
 }
 
@@ -117,16 +103,9 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
       husk_sysctl_apply(spec, a->procfd, err) < 0 ||
       husk_rootfs_enter(&rctx, err) < 0)
     return -1;
-  /* cwd is made as root, before the uid change, as other runtimes do. */
-  if (set_process_attrs(a, err) < 0 || husk_process_enter_cwd(proc, err) < 0 ||
-      husk_caps_prepare(&proc->capabilities, err) < 0 ||
-      husk_process_set_user(proc, err) < 0 ||
-      husk_caps_apply(&proc->capabilities, err) < 0 ||
-      husk_process_find_executable(proc, exe, err) < 0)
+  if (set_init_attrs(a, err) < 0)
     return -1;
-  if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return husk_error_errno(err, "config.json: process.noNewPrivileges");
-  return 0;
+  return husk_process_prepare(proc, a->procfd, exe, err);
 }
 
 /* Block until `husk start` opens the fifo, then tell it we are going. */

@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/caps.h"
+#include "linux/rlimits.h"
+#include "linux/scheduling.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -83,6 +87,35 @@ int husk_process_find_executable(const husk_process_t *proc, char **path,
   }
   return husk_error_set(
       err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static int set_oom_score_adj(const husk_process_t *p, int procfd,
+                             husk_error_t **err) {
+  if (!p->has_oom_score_adj)
+    return 0;
+  char buf[16];
+  int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
+  if (husk_write_file_at(procfd, "self/oom_score_adj", buf, n, err) < 0)
+    return husk_error_wrap(err, "config.json: process.oomScoreAdj");
+  return 0;
+}
+
+int husk_process_prepare(const husk_process_t *p, int procfd, char **exe,
+                         husk_error_t **err) {
+  if (set_oom_score_adj(p, procfd, err) < 0 || husk_sched_apply(p, err) < 0 ||
+      husk_rlimits_apply(p, err) < 0)
+    return -1;
+  umask(p->user.has_umask ? p->user.umask : 022);
+  /* cwd is made as root, before the uid change, as other runtimes do. */
+  if (husk_process_enter_cwd(p, err) < 0 ||
+      husk_caps_prepare(&p->capabilities, err) < 0 ||
+      husk_process_set_user(p, err) < 0 ||
+      husk_caps_apply(&p->capabilities, err) < 0 ||
+      husk_process_find_executable(p, exe, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return husk_error_errno(err, "config.json: process.noNewPrivileges");
+  return 0;
 }
 
 int husk_process_exec(const husk_process_t *proc, const char *path,

@@ -6,6 +6,13 @@
 #include "husk/error.h"
 #include "husk/spec.h"
 
+/* Everything per process, for the init and exec alike, in an order that
+ * keeps the privileges needed until they are dropped: oomScoreAdj,
+ * scheduler, ioPriority, rlimits, umask, cwd, capabilities around the user
+ * change, the executable lookup (as the user), no_new_privs. */
+int husk_process_prepare(const husk_process_t *p, int procfd, char **exe,
+                         husk_error_t **err);
+
 /* additionalGids, gid, uid (caps kept across the change, see caps.h). */
 int husk_process_set_user(const husk_process_t *proc, husk_error_t **err);
 /* Make process.cwd if missing and enter it; runs inside the new root, so

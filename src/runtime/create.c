@@ -23,6 +23,7 @@
 #include "linux/namespaces.h"
 #include "linux/pidinfo.h"
 #include "linux/sync.h"
+#include "runtime/exec_process.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -152,6 +153,18 @@ static int save_state(int dirfd, const char *id, const husk_spec_t *spec,
   return rc;
 }
 
+/* exec, start and delete read the config as it was at create time. */
+static int save_config(const char *bundle, int dirfd, husk_error_t **err) {
+  _cleanup_close_ int bfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_free_ char *buf = NULL;
+  size_t len;
+  if (bfd < 0)
+    return husk_error_errno(err, "bundle %s", bundle);
+  if (husk_read_file_at(bfd, "config.json", 16 << 20, &buf, &len, err) < 0)
+    return -1;
+  return husk_write_atomic_at(dirfd, HUSK_CONFIG_COPY, buf, len, 0600, err);
+}
+
 /* The parent's half of setup: cgroup and ids, then SETUP (after which the
  * child makes its cgroup namespace), then wait for READY. */
 static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
@@ -222,6 +235,8 @@ static int spawn(const husk_context_t *ctx, const char *id,
   if (make_cgroup(spec, id, &cg, err) < 0)
     goto out;
   if ((procfd = open_procfs(err)) < 0)
+    goto out;
+  if (save_config(bundle, dirfd, err) < 0)
     goto out;
   if (mkfifoat(dirfd, HUSK_EXEC_FIFO, 0622) < 0) {
     husk_error_errno(err, "create %s/%s/%s", ctx->root, id, HUSK_EXEC_FIFO);

@@ -212,21 +212,45 @@ int husk_spec_parse(const char *buf, size_t len, const char *what,
   return 0;
 }
 
-int husk_resources_parse(const char *buf, size_t len, const char *what,
-                         husk_resources_t *out, husk_error_t **err) {
+/* A lone object of config.json (for update and exec), parsed by fn. */
+static int parse_fragment(const char *buf, size_t len, const char *what,
+                          int (*fn)(spec_ctx_t *, const husk_json_t *, void *),
+                          void *out, husk_error_t **err) {
   if (check_text(buf, len, what, err) < 0)
     return -1;
   husk_json_t *root = NULL;
   if (husk_json_parse(buf, len, what, &root, err) < 0)
     return -1;
   spec_ctx_t c = {.what = what, .err = err};
-  memset(out, 0, sizeof *out);
-  int r = spec_check_type(&c, root, HUSK_JSON_OBJECT) < 0
-              ? -1
-              : spec_parse_resources(&c, root, out);
+  int r = spec_check_type(&c, root, HUSK_JSON_OBJECT) < 0 ? -1
+                                                           : fn(&c, root, out);
   free(c.path);
   husk_json_free(root);
+  return r;
+}
+
+static int resources_fn(spec_ctx_t *c, const husk_json_t *obj, void *out) {
+  return spec_parse_resources(c, obj, out);
+}
+
+static int process_fn(spec_ctx_t *c, const husk_json_t *obj, void *out) {
+  return spec_parse_process(c, obj, out);
+}
+
+int husk_resources_parse(const char *buf, size_t len, const char *what,
+                         husk_resources_t *out, husk_error_t **err) {
+  memset(out, 0, sizeof *out);
+  int r = parse_fragment(buf, len, what, resources_fn, out, err);
   if (r < 0)
     husk_resources_free(out);
+  return r;
+}
+
+int husk_process_parse(const char *buf, size_t len, const char *what,
+                       husk_process_t *out, husk_error_t **err) {
+  memset(out, 0, sizeof *out);
+  int r = parse_fragment(buf, len, what, process_fn, out, err);
+  if (r < 0)
+    husk_process_free(out);
   return r;
 }

@@ -30,7 +30,7 @@ static void caps_free(husk_caps_t *c) {
   spec_strv_free(&c->ambient);
 }
 
-static void process_free(husk_process_t *p) {
+void husk_process_free(husk_process_t *p) {
   free(p->user.additional_gids);
   free(p->user.username);
   spec_strv_free(&p->args);
@@ -142,7 +142,7 @@ void husk_spec_free(husk_spec_t *spec) {
   free(spec->oci_version);
   free(spec->root.path);
   mounts_free(spec->mounts, spec->n_mounts);
-  process_free(&spec->process);
+  husk_process_free(&spec->process);
   free(spec->hostname);
   free(spec->domainname);
   hooks_free(&spec->hooks);

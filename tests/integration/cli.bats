@@ -98,6 +98,7 @@ check_json_log() {
 	root="$BATS_TEST_TMPDIR/other/root"
 	HUSK_EXTRA_ROOTS=$root
 	set_args sleep 1000
+	auto_cgroups_path create --bundle "$BUNDLE" ctr
 	status=0
 	timeout 60 "$HUSK_BINARY" --root="$root" create --bundle "$BUNDLE" ctr \
 		</dev/null >"$BATS_TEST_TMPDIR/c.out" 2>"$BATS_TEST_TMPDIR/c.err" 3>&- || status=$?
@@ -230,6 +231,10 @@ check_json_log() {
 }
 
 @test "cli: create warns that linux.resources are not applied yet, and still creates" {
+	# Until cgroups land; `husk --version` lists "+CGROUP" from then on.
+	if "$HUSK_BINARY" --version | grep -q -- '+CGROUP'; then
+		skip "this husk applies cgroups"
+	fi
 	log="$BATS_TEST_TMPDIR/husk.log"
 	update_config '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 100}}
 	    | .linux.cgroupsPath = "/husk-test-not-applied"'

@@ -275,6 +275,7 @@ create_fails() {
 
 @test "errors: concurrent creates of one id: exactly one wins, the others say 'already exists'" {
 	set_args sleep 1000
+	auto_cgroups_path create --bundle "$BUNDLE" ctr
 	for i in 1 2 3 4 5; do
 		(
 			rc=0

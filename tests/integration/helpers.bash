@@ -51,6 +51,9 @@ husk_suite_init() {
 	local base=${BATS_RUN_TMPDIR:?}
 	export HUSK_TEST_ROOTFS="$base/suite/rootfs"
 	export HUSK_ROOT="$base/state"
+	# Every container of the run gets its cgroup below this parent (see
+	# auto_cgroups_path), removed by teardown_suite.
+	export HUSK_CGROUP_PARENT="/husk-itest-${base##*-}"
 	# Containers in a user namespace reach the rootfs and bind sources as
 	# unprivileged host ids: let them through the run's directory.
 	chmod 711 "$base"
@@ -163,6 +166,13 @@ husk_teardown() {
 		local m
 		for m in $(echo "$mounts" | sort -r); do umount -l "$m" 2>/dev/null || true; done
 	fi
+	local cgs
+	cgs=$(leaked_cgroups)
+	if [ -n "$cgs" ]; then
+		leaks+="teardown: cgroups left: $cgs"$'\n'
+		local c
+		for c in $cgs; do rmdir "$c" 2>/dev/null || true; done
+	fi
 	states=$(ls -A "$HUSK_ROOT" 2>/dev/null) || true
 	if [ -n "$states" ]; then
 		leaks+="teardown: state dirs left in $HUSK_ROOT: $states"$'\n'
@@ -192,6 +202,7 @@ husk() {
 husk_io() {
 	local name=$1
 	shift
+	auto_cgroups_path "$@"
 	local out="$BATS_TEST_TMPDIR/$name.out" err="$BATS_TEST_TMPDIR/$name.err"
 	status=0
 	timeout -k 5 "$HUSK_CMD_TIMEOUT" "$HUSK_BINARY" --root "$HUSK_ROOT" "$@" \
@@ -209,6 +220,68 @@ husk_io() {
 	fi
 	echo "\$ husk $* => status $status" >&2
 	[ -z "$output" ] || echo "$output" >&2
+}
+
+# auto_cgroups_path HUSK-ARGS...: for a `create` or `run` command line,
+# give the bundle's config a linux.cgroupsPath of its own below the run's
+# parent: $HUSK_CGROUP_PARENT/<test number>-<id>. Without one a container's
+# cgroup would be /husk/<id>, shared with every other run on the host. A
+# cgroupsPath the test set itself is left alone, and so is a config.json
+# that is not a JSON object with a "linux" object (error tests).
+auto_cgroups_path() {
+	local args=("$@") i verb="" bundle=$PWD id="" a
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		case ${args[i]} in
+		--root | --log | --log-format) i=$((i + 1)) ;;
+		-*) ;;
+		*)
+			verb=${args[i]}
+			break
+			;;
+		esac
+	done
+	[ "$verb" = create ] || [ "$verb" = run ] || return 0
+	for ((i = i + 1; i < ${#args[@]}; i++)); do
+		a=${args[i]}
+		case $a in
+		--bundle | -b)
+			bundle=${args[i + 1]:-}
+			i=$((i + 1))
+			;;
+		--bundle=*) bundle=${a#--bundle=} ;;
+		--pid-file | --console-socket | --preserve-fds) i=$((i + 1)) ;;
+		-*) ;;
+		*) id=$a ;;
+		esac
+	done
+	[[ "$id" =~ ^[a-zA-Z0-9_+-][a-zA-Z0-9_+.-]*$ ]] || return 0
+	[ ${#id} -lt 200 ] || return 0
+	[ -f "$bundle/config.json" ] || return 0
+	jq -e --arg p "$HUSK_CGROUP_PARENT/" \
+		'(.linux | type) == "object" and ((.linux.cgroupsPath // "") == "" or (.linux.cgroupsPath | startswith($p)))' \
+		"$bundle/config.json" >/dev/null 2>&1 || return 0
+	jq --arg p "$HUSK_CGROUP_PARENT/${BATS_SUITE_TEST_NUMBER:-0}-$id" '.linux.cgroupsPath = $p' \
+		"$bundle/config.json" >"$bundle/config.json.cg" &&
+		mv "$bundle/config.json.cg" "$bundle/config.json"
+}
+
+# cgroup_mounts: the mount points of the host's cgroup hierarchies (v1
+# and cgroup2) under /sys/fs/cgroup.
+cgroup_mounts() {
+	awk '{
+		for (i = 7; i <= NF && $i != "-"; i++) ;
+		if (($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") && index($5, "/sys/fs/cgroup") == 1) print $5
+	}' /proc/self/mountinfo
+}
+
+# leaked_cgroups [PATTERN]: cgroup dirs below the run's parent whose name
+# matches PATTERN (default: this test's, "<test number>-*").
+leaked_cgroups() {
+	local pat=${1:-${BATS_SUITE_TEST_NUMBER:-0}-*} m
+	for m in $(cgroup_mounts); do
+		[ -d "$m$HUSK_CGROUP_PARENT" ] || continue
+		find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -maxdepth 1 -type d -name "$pat" 2>/dev/null
+	done
 }
 
 # create_container ID [CREATE-FLAGS...]: `husk create --bundle $BUNDLE`.
@@ -377,7 +450,8 @@ leaked_mounts() {
 
 # assert_no_leftovers [ID...]: no state dir (for the IDs, or none at all),
 # no live process running in the test's rootfs, no mount under the bundle,
-# the rootfs or the state root in the host's mount table.
+# the rootfs or the state root in the host's mount table, no cgroup of the
+# test's containers (for the IDs, or any of the test's).
 assert_no_leftovers() {
 	local id bad=0 procs mounts
 	if [ $# -gt 0 ]; then
@@ -398,6 +472,18 @@ assert_no_leftovers() {
 	mounts=$(leaked_mounts)
 	if [ -n "$mounts" ]; then
 		echo "leftover mounts: $mounts" >&2
+		bad=1
+	fi
+	local cgs=""
+	if [ $# -gt 0 ]; then
+		for id in "$@"; do
+			cgs+=$(leaked_cgroups "${BATS_SUITE_TEST_NUMBER:-0}-$id")
+		done
+	else
+		cgs=$(leaked_cgroups)
+	fi
+	if [ -n "$cgs" ]; then
+		echo "leftover cgroups: $cgs" >&2
 		bad=1
 	fi
 	[ "$bad" -eq 0 ]

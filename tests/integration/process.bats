@@ -229,6 +229,7 @@ status_field() {
 	echo "from fd 3" >"$BATS_TEST_TMPDIR/fd3"
 	echo "from fd 4" >"$BATS_TEST_TMPDIR/fd4"
 	status=0
+	auto_cgroups_path run --bundle "$BUNDLE" ctr
 	timeout -k 5 60 "$HUSK_BINARY" --root "$HUSK_ROOT" run --preserve-fds 1 --bundle "$BUNDLE" ctr \
 		</dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3<"$BATS_TEST_TMPDIR/fd3" 4<"$BATS_TEST_TMPDIR/fd4" || status=$?
 	cat "$BATS_TEST_TMPDIR/err" >&2

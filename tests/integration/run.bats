@@ -36,6 +36,7 @@ teardown() {
 @test "run: a container killed by a signal exits 128+signal" {
 	add_shared_dir
 	set_cmd 'touch /shared/ready; exec sleep 1000'
+	auto_cgroups_path run --bundle "$BUNDLE" ctr
 	(
 		rc=0
 		timeout -k 5 60 "$HUSK_BINARY" --root "$HUSK_ROOT" run --bundle "$BUNDLE" ctr \

@@ -38,5 +38,19 @@ teardown_suite() {
 		echo "leaked state in $HUSK_ROOT: $(ls -A "$HUSK_ROOT")" >&2
 		bad=1
 	fi
+	# The run's cgroup parent: empty if every container's cgroup went away.
+	local m c
+	for m in $(cgroup_mounts); do
+		[ -d "$m$HUSK_CGROUP_PARENT" ] || continue
+		for c in $(find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -depth -type d 2>/dev/null); do
+			echo "leaked cgroup $c" >&2
+			rmdir "$c" 2>/dev/null || true
+			bad=1
+		done
+		rmdir "$m$HUSK_CGROUP_PARENT" 2>/dev/null || {
+			echo "cannot remove $m$HUSK_CGROUP_PARENT" >&2
+			bad=1
+		}
+	done
 	return "$bad"
 }

@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # Stage 1 of the guest: PID 1 of the initramfs (busybox sh). Builds the real
-# root and hands over to stage 2 (guest.sh, run by the host's bash):
+# root and hands over to stage 2 (guest.sh, from the control share, run by
+# the host's static busybox):
 #   /            host's / over 9p, read-only, under a tmpfs overlay (writable,
 #                thrown away at power-off)
 #   /run /tmp /var/tmp   fresh tmpfs
@@ -49,5 +50,5 @@ mkdir -p "/newroot$VM_REPO" /newroot/run/husk-vm
 mount -t 9p -o "$p9,cache=mmap" repo "/newroot$VM_REPO" || fail "cannot mount $VM_REPO"
 mount --move /ctl /newroot/run/husk-vm
 for d in dev proc sys; do mount --move "/$d" "/newroot/$d"; done
-exec switch_root /newroot /bin/bash /run/husk-vm/guest.sh
+exec switch_root /newroot /bin/busybox sh /run/husk-vm/guest.sh
 fail "switch_root failed"

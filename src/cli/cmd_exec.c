@@ -1,0 +1,62 @@
+#include "cli/args.h"
+
+#include <stdlib.h>
+
+int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
+  husk_exec_opts_t o = {0};
+  husk_opt_list_t env = {0}, gids = {0}, caps = {0};
+  husk_option_t options[] = {
+      {"process", 'p', HUSK_OPT_STRING, &o.process_file,
+       "a process.json to run instead of COMMAND"},
+      {"tty", 't', HUSK_OPT_BOOL, &o.tty, "allocate a pseudo-terminal"},
+      {"console-socket", 0, HUSK_OPT_STRING, &o.console_socket,
+       "unix socket that receives the pty master"},
+      {"detach", 'd', HUSK_OPT_BOOL, &o.detach,
+       "return once the process has started"},
+      {"pid-file", 0, HUSK_OPT_STRING, &o.pid_file,
+       "write the process's pid to this file"},
+      {"cwd", 0, HUSK_OPT_STRING, &o.cwd, "working directory in the container"},
+      {"env", 'e', HUSK_OPT_LIST, &env, "set KEY=VALUE (repeatable)"},
+      {"user", 'u', HUSK_OPT_STRING, &o.user, "UID[:GID] to run as"},
+      {"additional-gids", 'g', HUSK_OPT_LIST, &gids,
+       "supplementary group (repeatable)"},
+      {"cap", 'c', HUSK_OPT_LIST, &caps,
+       "add a capability (repeatable; never inheritable)"},
+      {"no-new-privs", 0, HUSK_OPT_BOOL, &o.no_new_privs,
+       "set no_new_privs for the process"},
+      {"apparmor", 0, HUSK_OPT_STRING, &o.apparmor, "AppArmor profile"},
+      {"process-label", 0, HUSK_OPT_STRING, &o.process_label,
+       "SELinux label"},
+      {"preserve-fds", 0, HUSK_OPT_UINT, &o.preserve_fds,
+       "pass this many fds, from 3 up, to the process"},
+      {"cgroup", 0, HUSK_OPT_STRING, &o.cgroup,
+       "sub-cgroup to run the process in"},
+      {"ignore-paused", 0, HUSK_OPT_BOOL, &o.ignore_paused,
+       "exec even into a paused container"},
+      {0},
+  };
+  husk_command_t cmd = {"exec", "<container-id> [command [args...]]",
+                        "Run a new process inside a container.", options, 1,
+                        -1, true};
+  char **args;
+  int n;
+  husk_error_t *err = NULL;
+  int rc = husk_args_parse(&cmd, argc, argv, &args, &n, &err);
+  if (rc != 0)
+    return rc < 0 ? husk_cli_fail(err) : 0;
+  o.args = args + 1;
+  o.n_args = n - 1;
+  o.env = env.items;
+  o.n_env = env.len;
+  o.additional_gids = gids.items;
+  o.n_additional_gids = gids.len;
+  o.caps = caps.items;
+  o.n_caps = caps.len;
+  int status = 0;
+  rc = husk_container_exec(ctx, args[0], &o, &status, &err);
+  free(args);
+  free(env.items);
+  free(gids.items);
+  free(caps.items);
+  return rc < 0 ? husk_cli_fail(err) : status;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# run-suites.sh v2|v1: boot one guest with that cgroup layout and run in it
+# (guest-suites.sh) the cgroup unit tests (build/tests/unit/cgroup/
+# test_cgroup_*) and the bats files listed in tests/vm/suites.txt, against
+# the host-built husk. Prints their cmocka/TAP output and, as the last line,
+#   vm-LAYOUT: N passed, N failed
+# (skipped tests are counted on the "# vm-LAYOUT: N skipped" line before it).
+# Exit status 0 when nothing failed, 1 otherwise.
+#
+# Environment: HUSK_BINARY (default: build/src/cli/husk in the repo),
+# HUSK_BUILD_DIR (build), HUSK_VM_TIMEOUT (seconds for the whole guest run,
+# 1800), HUSK_VM_BATS_TIMEOUT (1500) and HUSK_VM_UNIT_TIMEOUT (300 per
+# program); see vm-run.sh for the guest itself.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd -P)
+
+main() {
+	local layout=${1:-} out rc=0 counts t0 t1 passed=0 failed=0 skipped=0
+	case $layout in
+	v1 | v2) ;;
+	*)
+		echo "usage: run-suites.sh v2|v1" >&2
+		exit 2
+		;;
+	esac
+	cd "$REPO"
+	export HUSK_BUILD_DIR=${HUSK_BUILD_DIR:-build}
+	HUSK_BINARY=$(realpath -m -- "${HUSK_BINARY:-$REPO/$HUSK_BUILD_DIR/src/cli/husk}")
+	export HUSK_BINARY
+	if [ ! -x "$HUSK_BINARY" ]; then
+		echo "# no husk binary at $HUSK_BINARY (meson setup build && ninja -C build)"
+		echo "vm-$layout: 0 passed, 1 failed"
+		exit 1
+	fi
+
+	out=$(mktemp)
+	trap 'rm -f "$out"' EXIT
+	t0=$(date +%s)
+	# 6.1 for both layouts: Debian's 6.12 has no v1 memory or cpuset. The
+	# guest's exported HUSK_* environment comes along (vm-run.sh).
+	"$HERE/vm-run.sh" --cgroup "$layout" --kernel 6.1 --timeout "${HUSK_VM_TIMEOUT:-1800}" \
+		-- bash tests/vm/guest-suites.sh | tee "$out" | grep --line-buffered -v '^husk-vm-counts ' ||
+		rc=${PIPESTATUS[0]}
+	t1=$(date +%s)
+
+	counts=$(sed -n 's/^husk-vm-counts \([0-9]* [0-9]* [0-9]*\)$/\1/p' "$out" | tail -n1)
+	if [ -n "$counts" ]; then
+		read -r passed failed skipped <<<"$counts"
+	fi
+	if [ -z "$counts" ] || { [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
+		# The guest did not finish (124: timeout, 125: harness failure).
+		echo "# vm-$layout: the guest run failed with status $rc"
+		failed=$((failed + 1))
+	fi
+	echo "# vm-$layout: $((t1 - t0)) s (boot + suites), $skipped skipped"
+	echo "vm-$layout: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+main "$@"
