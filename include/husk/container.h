@@ -37,6 +37,7 @@ typedef struct {
   husk_kvlist_t annotations;
   char *cgroup_path;    /* NULL: the container has no cgroup of its own */
   husk_status_t status; /* derived when loaded, not stored */
+  bool oci_only; /* render just the runtime-spec's fields (for hooks) */
 } husk_state_t;
 
 typedef struct {

@@ -21,6 +21,7 @@
 #include "linux/rootfs.h"
 #include "linux/scheduling.h"
 #include "linux/sync.h"
+#include "runtime/hooks.h"
 #include "linux/sysctls.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -65,6 +66,41 @@ static int set_init_attrs(const husk_init_args_t *a, husk_error_t **err) {
   return 0;
 }
 
+/* The OCI state as the hooks run from here see it; pid is the host's. */
+static int run_hooks(const husk_init_args_t *a, const husk_hooklist_t *hooks,
+                     const char *kind, husk_status_t status,
+                     husk_error_t **err) {
+  if (!hooks->len)
+    return 0;
+  char self[32] = "";
+  if (readlinkat(a->procfd, "self", self, sizeof self - 1) < 0)
+    return husk_error_errno(err, "hooks %s: own pid", kind);
+  husk_state_t st = {
+      .id = (char *)a->id,
+      .pid = atoi(self),
+      .bundle = (char *)a->bundle,
+      .rootfs = a->spec->root.path,
+      .created = "",
+      .annotations = a->spec->annotations,
+      .status = status,
+  };
+  return husk_hooks_run(hooks, kind, &st, true, err);
+}
+
+/* Before pivot_root: the runtime's create hooks (run by the parent), then
+ * createContainer here, in the container's namespaces. */
+static int create_hooks(const husk_init_args_t *a, husk_error_t **err) {
+  const husk_hooks_t *h = &a->spec->hooks;
+  if (h->prestart.len || h->create_runtime.len) {
+    if (husk_sync_send(a->sync_fd, HUSK_SYNC_HOOKS, err) < 0 ||
+        husk_sync_expect(a->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
+                         err) < 0)
+      return -1;
+  }
+  return run_hooks(a, &h->create_container, "createContainer",
+                   HUSK_STATUS_CREATING, err);
+}
+
 /* With ids mapped, act as the namespace's root so that files made during
  * setup belong to a mapped owner. */
 static int become_root_in_userns(const husk_ns_plan_t *ns,
@@ -101,7 +137,7 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
   };
   if (husk_rootfs_prepare(&rctx, err) < 0 ||
       husk_sysctl_apply(spec, a->procfd, err) < 0 ||
-      husk_rootfs_enter(&rctx, err) < 0)
+      create_hooks(a, err) < 0 || husk_rootfs_enter(&rctx, err) < 0)
     return -1;
   if (set_init_attrs(a, err) < 0)
     return -1;
@@ -134,7 +170,9 @@ _Noreturn void husk_init_main(const husk_init_args_t *a) {
   if (husk_sync_send(a->sync_fd, HUSK_SYNC_READY, &err) < 0)
     goto fail;
   close(a->sync_fd);
-  if (wait_for_start(a, &err) < 0)
+  if (wait_for_start(a, &err) < 0 ||
+      run_hooks(a, &a->spec->hooks.start_container, "startContainer",
+                HUSK_STATUS_CREATED, &err) < 0)
     goto fail_late;
   husk_process_exec(&a->spec->process, exe, a->preserve_fds, &err);
 fail_late:

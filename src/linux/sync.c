@@ -1,10 +1,15 @@
 /* Parent/child protocol. Every message is one datagram:
  *
- *   type     direction       payload                meaning
- *   SETUP    parent -> child  -                      maps written, cgroup
- * joined READY    child -> parent  -                      setup done, waiting
- * for start ERROR    child -> parent  errno, message text    setup failed;
- * child exits
+ * clang-format off
+ *   type    direction        payload               meaning
+ *   SETUP   parent -> child  -                     maps written, cgroup
+ *                                                  joined: go on
+ *   HOOKS   child -> parent  -                     namespaces made, before
+ *                                                  pivot: run the runtime's
+ *                                                  create hooks, answer SETUP
+ *   READY   child -> parent  -                     set up, waiting for start
+ *   ERROR   child -> parent  errno, message text   setup failed; child exits
+ * clang-format on
  *
  * SEQPACKET keeps message boundaries, and EOF tells the parent that the child
  * died without reporting. Every wait is bounded. */

@@ -10,6 +10,8 @@ typedef enum {
   HUSK_SYNC_SETUP = 1, /* parent -> child: ids mapped, cgroup joined: go on */
   HUSK_SYNC_READY,     /* child -> parent: set up, about to wait for start */
   HUSK_SYNC_ERROR,     /* child -> parent: setup failed (errno + text) */
+  HUSK_SYNC_HOOKS,     /* child -> parent: namespaces made, before pivot:
+                          run prestart/createRuntime, then answer SETUP */
 } husk_sync_type_t;
 
 /* Send a message with no payload. */

@@ -24,6 +24,7 @@
 #include "linux/pidinfo.h"
 #include "linux/sync.h"
 #include "runtime/exec_process.h"
+#include "runtime/hooks.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -82,11 +83,6 @@ static void warn_unapplied(const husk_spec_t *spec) {
       {l->intel_rdt.present, "linux.intelRdt"},
       {l->memory_policy.present, "linux.memoryPolicy"},
       {l->n_net_devices > 0, "linux.netDevices"},
-      {spec->hooks.prestart.len || spec->hooks.create_runtime.len ||
-           spec->hooks.create_container.len ||
-           spec->hooks.start_container.len || spec->hooks.poststart.len ||
-           spec->hooks.poststop.len,
-       "hooks"},
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (fields[i].set)
@@ -165,9 +161,29 @@ static int save_config(const char *bundle, int dirfd, husk_error_t **err) {
   return husk_write_atomic_at(dirfd, HUSK_CONFIG_COPY, buf, len, 0600, err);
 }
 
+/* prestart and createRuntime, in the runtime's namespaces, while the child
+ * waits before pivot_root. */
+static int run_create_hooks(const char *id, const husk_spec_t *spec,
+                            const char *bundle, pid_t pid,
+                            const husk_cgroup_t *cg, husk_error_t **err) {
+  husk_state_t *st = new_state(id, spec, bundle, pid, cg);
+  if (!st)
+    return husk_error_errno(err, "hooks");
+  st->status = HUSK_STATUS_CREATING;
+  int rc = husk_hooks_run(&spec->hooks.prestart, "prestart", st, true, err);
+  if (rc == 0)
+    rc = husk_hooks_run(&spec->hooks.create_runtime, "createRuntime", st,
+                        true, err);
+  st->annotations = (husk_kvlist_t){0};
+  husk_state_free(st);
+  return rc;
+}
+
 /* The parent's half of setup: cgroup and ids, then SETUP (after which the
- * child makes its cgroup namespace), then wait for READY. */
-static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
+ * child makes its cgroup namespace), the create hooks if any, then wait
+ * for READY. */
+static int drive_child(const char *id, const husk_spec_t *spec,
+                       const char *bundle, const husk_ns_plan_t *ns,
                        const husk_cgroup_t *cg, bool in_clone3_cgroup,
                        pid_t pid, int pidfd, int sync_fd,
                        husk_error_t **err) {
@@ -178,6 +194,13 @@ static int drive_child(const husk_spec_t *spec, const husk_ns_plan_t *ns,
     return -1;
   if (husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
     return -1;
+  if (spec->hooks.prestart.len || spec->hooks.create_runtime.len) {
+    if (husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_HOOKS, SETUP_TIMEOUT_MS,
+                         err) < 0 ||
+        run_create_hooks(id, spec, bundle, pid, cg, err) < 0 ||
+        husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
+      return -1;
+  }
   return husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
                           err);
 }
@@ -284,7 +307,8 @@ static int spawn(const husk_context_t *ctx, const char *id,
   sv[1] = -1;
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
-  if (drive_child(spec, &ns, cg, in_clone3_cgroup, pid, pidfd, sv[0], err) <
+  if (drive_child(id, spec, bundle, &ns, cg, in_clone3_cgroup, pid, pidfd,
+                  sv[0], err) <
           0 ||
       save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {

@@ -6,6 +6,7 @@
 #include "cgroup/cgroup.h"
 #include "linux/pidinfo.h"
 #include "runtime/signal.h"
+#include "runtime/hooks.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -69,7 +70,13 @@ int husk_container_delete(const husk_context_t *ctx, const char *id,
   if (remove_cgroup(st, err) < 0)
     goto out;
   husk_debug("delete %s: removing state", id);
+  husk_spec_t *hooks = husk_hooks_load(dirfd);
   rc = husk_state_dir_remove(ctx, id, err);
+  if (hooks) {
+    st->status = HUSK_STATUS_STOPPED;
+    husk_hooks_run(&hooks->hooks.poststop, "poststop", st, false, NULL);
+    husk_spec_free(hooks);
+  }
 out:
   husk_state_free(st);
   return rc;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "linux/pidinfo.h"
+#include "runtime/hooks.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -59,6 +60,12 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
   husk_debug("start %s: init %d released", id, st->pid);
   /* No fifo = running: the status is derived from it. */
   unlinkat(dirfd, HUSK_EXEC_FIFO, 0);
+  husk_spec_t *hooks = husk_hooks_load(dirfd);
+  if (hooks) {
+    st->status = HUSK_STATUS_RUNNING;
+    husk_hooks_run(&hooks->hooks.poststart, "poststart", st, false, NULL);
+    husk_spec_free(hooks);
+  }
   rc = 0;
 out:
   husk_state_free(st);

@@ -159,6 +159,8 @@ static void write_state_fields(husk_json_writer_t *w, const husk_state_t *st,
     husk_jw_kv_string(w, "status", husk_status_name(st->status));
   }
   husk_jw_kv_string(w, "bundle", st->bundle);
+  if (st->oci_only && !internal)
+    goto annotations;
   husk_jw_kv_string(w, "rootfs", st->rootfs);
   husk_jw_kv_string(w, "created", st->created);
   if (internal) {
@@ -169,6 +171,7 @@ static void write_state_fields(husk_json_writer_t *w, const husk_state_t *st,
     char buf[32];
     husk_jw_kv_string(w, "owner", husk_owner_name(st->owner, buf, sizeof buf));
   }
+annotations:
   if (st->annotations.len == 0)
     return; /* omitted when empty, as runc does */
   husk_jw_key(w, "annotations");
