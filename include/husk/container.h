@@ -37,7 +37,7 @@ typedef struct {
   husk_kvlist_t annotations;
   char *cgroup_path;    /* NULL: the container has no cgroup of its own */
   husk_status_t status; /* derived when loaded, not stored */
-  bool oci_only; /* render just the runtime-spec's fields (for hooks) */
+  bool oci_only;        /* render just the runtime-spec's fields (for hooks) */
 } husk_state_t;
 
 typedef struct {
@@ -86,16 +86,16 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
                         husk_error_t **err);
 int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
                         bool all, husk_error_t **err);
-int husk_container_delete(const husk_context_t *ctx, const char *id,
-                          bool force, husk_error_t **err);
+int husk_container_delete(const husk_context_t *ctx, const char *id, bool force,
+                          husk_error_t **err);
 
 /* Cgroup verbs; all refuse a stopped container. */
-int husk_container_pause(const husk_context_t *ctx, const char *id,
-                         bool pause, husk_error_t **err);
+int husk_container_pause(const husk_context_t *ctx, const char *id, bool pause,
+                         husk_error_t **err);
 int husk_container_update(const husk_context_t *ctx, const char *id,
                           const husk_resources_t *r, husk_error_t **err);
-int husk_container_pids(const husk_context_t *ctx, const char *id,
-                        pid_t **pids, size_t *n, husk_error_t **err);
+int husk_container_pids(const husk_context_t *ctx, const char *id, pid_t **pids,
+                        size_t *n, husk_error_t **err);
 /* {"type":"stats","id":...,"data":{...}} as runc's events (malloc'd). */
 char *husk_container_stats_json(const husk_context_t *ctx, const char *id,
                                 husk_error_t **err);
@@ -111,7 +111,7 @@ char *husk_state_to_json(const husk_state_t *st, bool pretty);
 /* The user name of uid ("#<uid>" if it has none), as runc shows it. */
 const char *husk_owner_name(uid_t uid, char *buf, size_t size);
 /* Every container in the root, sorted by id. */
-int husk_state_list(const husk_context_t *ctx, husk_state_t ***out,
-                    size_t *n, husk_error_t **err);
+int husk_state_list(const husk_context_t *ctx, husk_state_t ***out, size_t *n,
+                    husk_error_t **err);
 
 #endif

@@ -53,12 +53,12 @@ typedef struct {
   husk_strv_t options;
   husk_idmaps_t uid_mappings, gid_mappings;
   /* Derived from options by the parser: */
-  unsigned long flags;      /* MS_* set */
-  unsigned long clear;      /* MS_* explicitly cleared (rw, suid, ...) */
+  unsigned long flags;       /* MS_* set */
+  unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
   unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (|MS_REC) */
-  bool bind, recursive;     /* bind / rbind */
-  bool idmap;               /* idmap or ridmap given */
-  char *data;               /* remaining fs-specific options, comma-joined */
+  bool bind, recursive;      /* bind / rbind */
+  bool idmap;                /* idmap or ridmap given */
+  char *data;                /* remaining fs-specific options, comma-joined */
   /* Also derived: the recursive forms ("rro", "rnosuid", ...) are in
    * flags/clear too, and here, to be applied to the whole tree with
    * mount_setattr(AT_RECURSIVE). */
@@ -169,9 +169,9 @@ typedef struct {
 
 /* The table shared by the parser, the setup code and `features`. */
 typedef struct {
-  const char *name; /* "network" */
+  const char *name;      /* "network" */
   const char *proc_name; /* "net": /proc/<pid>/ns/<proc_name> */
-  int clone_flag;   /* CLONE_NEWNET */
+  int clone_flag;        /* CLONE_NEWNET */
 } husk_ns_info_t;
 extern const husk_ns_info_t husk_ns_table[HUSK_NS_COUNT];
 
@@ -340,7 +340,7 @@ typedef struct {
 
 typedef struct {
   bool present;
-  char *domain;      /* "LINUX" or "LINUX32" */
+  char *domain; /* "LINUX" or "LINUX32" */
   husk_strv_t flags;
 } husk_personality_t;
 
@@ -371,7 +371,7 @@ typedef struct {
   size_t n_devices;
   char *cgroups_path;
   husk_resources_t resources;
-  char *rootfs_propagation;        /* as written; NULL if absent */
+  char *rootfs_propagation;               /* as written; NULL if absent */
   unsigned long rootfs_propagation_flags; /* MS_* (0 = default rprivate) */
   husk_seccomp_t seccomp;
   husk_kvlist_t sysctl;
@@ -415,10 +415,11 @@ const husk_namespace_t *husk_spec_namespace(const husk_spec_t *spec,
                                             husk_ns_type_t t);
 
 /* Name tables shared with `features` (NULL-terminated). */
-extern const char *const husk_rlimit_names[];   /* "RLIMIT_AS", ... */
+extern const char *const husk_rlimit_names[];       /* "RLIMIT_AS", ... */
 extern const char *const husk_mount_option_names[]; /* "ro", "nosuid", ... */
 extern const char *const husk_seccomp_arch_names[]; /* "SCMP_ARCH_X86_64" */
-extern const char *const husk_seccomp_flag_names[]; /* "SECCOMP_FILTER_FLAG_*" */
+extern const char
+    *const husk_seccomp_flag_names[]; /* "SECCOMP_FILTER_FLAG_*" */
 
 /* A linux.resources object alone (`husk update --resources`); errors are
  * "<what>: memory.limit: ...". Free with husk_resources_free. */

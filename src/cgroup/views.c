@@ -22,8 +22,7 @@ static char *v1_options(const husk_cg_hier_t *h) {
   return s;
 }
 
-int husk_cgroup_views(husk_cgroup_view_t **out, size_t *n,
-                      husk_error_t **err) {
+int husk_cgroup_views(husk_cgroup_view_t **out, size_t *n, husk_error_t **err) {
   husk_cg_mounts_t m;
   if (husk_cg_mounts_detect(&m, err) < 0)
     return -1;

@@ -101,11 +101,12 @@ void husk_args_usage(const husk_command_t *cmd) {
     return;
   printf("\nOptions:\n");
   for (husk_option_t *o = cmd->options; o->name; o++) {
-    char left[64];
-    snprintf(left, sizeof left, "%s%c%s--%s%s", o->short_name ? "-" : "",
-             o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-             o->name, o->kind == HUSK_OPT_BOOL ? "" : " value");
-    printf("  %-30s %s\n", left + (o->short_name ? 0 : 1), o->help);
+    char left[64], shortname[8] = "    ";
+    if (o->short_name)
+      snprintf(shortname, sizeof shortname, "-%c, ", o->short_name);
+    snprintf(left, sizeof left, "%s--%s%s", shortname, o->name,
+             o->kind == HUSK_OPT_BOOL ? "" : " value");
+    printf("  %-30s %s\n", left, o->help);
   }
 }
 
@@ -156,8 +157,8 @@ int husk_args_parse(const husk_command_t *cmd, int argc, char **argv,
 
 /* Parse, run `action` on the id, report. */
 int husk_cli_with_id(husk_command_t *cmd, int argc, char **argv,
-                      husk_id_action_fn action, const husk_context_t *ctx,
-                      void *data) {
+                     husk_id_action_fn action, const husk_context_t *ctx,
+                     void *data) {
   char **args;
   int n;
   husk_error_t *err = NULL;
@@ -167,4 +168,22 @@ int husk_cli_with_id(husk_command_t *cmd, int argc, char **argv,
   rc = action(ctx, args, n, data, &err);
   free(args);
   return rc < 0 ? husk_cli_fail(err) : 0;
+}
+
+void husk_create_options(husk_create_opts_t *o, husk_option_t *opts) {
+  husk_option_t common[HUSK_CREATE_OPTION_COUNT] = {
+      {"bundle", 'b', HUSK_OPT_STRING, &o->bundle,
+       "path to the bundle directory (default: current directory)"},
+      {"pid-file", 0, HUSK_OPT_STRING, &o->pid_file,
+       "write the container init's pid to this file"},
+      {"console-socket", 0, HUSK_OPT_STRING, &o->console_socket,
+       "unix socket that receives the pty master (process.terminal)"},
+      {"no-pivot", 0, HUSK_OPT_BOOL, &o->no_pivot,
+       "use MS_MOVE and chroot instead of pivot_root"},
+      {"no-new-keyring", 0, HUSK_OPT_BOOL, &o->no_new_keyring,
+       "keep the caller's session keyring"},
+      {"preserve-fds", 0, HUSK_OPT_UINT, &o->preserve_fds,
+       "pass this many fds, from 3 up, to the container"},
+  };
+  memcpy(opts, common, sizeof common);
 }

@@ -51,6 +51,10 @@ int husk_cli_with_id(husk_command_t *cmd, int argc, char **argv,
                      husk_id_action_fn action, const husk_context_t *ctx,
                      void *data);
 
+/* The flags create and run share, written into opts[0..6). */
+#define HUSK_CREATE_OPTION_COUNT 6
+void husk_create_options(husk_create_opts_t *o, husk_option_t *opts);
+
 /* Print the error through the log and return the exit status 1. */
 int husk_cli_fail(husk_error_t *err);
 

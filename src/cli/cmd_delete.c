@@ -13,8 +13,12 @@ int husk_cmd_delete(const husk_context_t *ctx, int argc, char **argv) {
        "kill the container first if it is still running"},
       {0},
   };
-  husk_command_t cmd = {"delete", "<container-id>",
+  husk_command_t cmd = {"delete",
+                        "<container-id>",
                         "Delete a stopped container and all it holds.",
-                        options, 1, 1, false};
+                        options,
+                        1,
+                        1,
+                        false};
   return husk_cli_with_id(&cmd, argc, argv, do_delete, ctx, &force);
 }

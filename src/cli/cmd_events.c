@@ -12,10 +12,10 @@
 static long parse_interval(const char *s) {
   char *end;
   double v = strtod(s, &end);
-  double scale = !strcmp(end, "ms")               ? 1
-                 : !strcmp(end, "s") || !*end     ? 1000
-                 : !strcmp(end, "m")              ? 60000
-                                                  : -1;
+  double scale = !strcmp(end, "ms")           ? 1
+                 : !strcmp(end, "s") || !*end ? 1000
+                 : !strcmp(end, "m")          ? 60000
+                                              : -1;
   return end == s || scale < 0 || v <= 0 ? -1 : (long)(v * scale);
 }
 
@@ -39,9 +39,13 @@ int husk_cmd_events(const husk_context_t *ctx, int argc, char **argv) {
        "time between stats (default 5s)"},
       {0},
   };
-  husk_command_t cmd = {"events", "<container-id>",
+  husk_command_t cmd = {"events",
+                        "<container-id>",
                         "Print a container's resource stats and OOM events.",
-                        options, 1, 1, false};
+                        options,
+                        1,
+                        1,
+                        false};
   char **args;
   int n;
   husk_error_t *err = NULL;

@@ -25,8 +25,7 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
       {"no-new-privs", 0, HUSK_OPT_BOOL, &o.no_new_privs,
        "set no_new_privs for the process"},
       {"apparmor", 0, HUSK_OPT_STRING, &o.apparmor, "AppArmor profile"},
-      {"process-label", 0, HUSK_OPT_STRING, &o.process_label,
-       "SELinux label"},
+      {"process-label", 0, HUSK_OPT_STRING, &o.process_label, "SELinux label"},
       {"preserve-fds", 0, HUSK_OPT_UINT, &o.preserve_fds,
        "pass this many fds, from 3 up, to the process"},
       {"cgroup", 0, HUSK_OPT_STRING, &o.cgroup,
@@ -35,9 +34,13 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
        "exec even into a paused container"},
       {0},
   };
-  husk_command_t cmd = {"exec", "<container-id> [command [args...]]",
-                        "Run a new process inside a container.", options, 1,
-                        -1, true};
+  husk_command_t cmd = {"exec",
+                        "<container-id> [command [args...]]",
+                        "Run a new process inside a container.",
+                        options,
+                        1,
+                        -1,
+                        true};
   char **args;
   int n;
   husk_error_t *err = NULL;

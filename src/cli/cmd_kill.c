@@ -17,8 +17,12 @@ int husk_cmd_kill(const husk_context_t *ctx, int argc, char **argv) {
        "signal every process of the container"},
       {0},
   };
-  husk_command_t cmd = {"kill", "<container-id> [signal]",
+  husk_command_t cmd = {"kill",
+                        "<container-id> [signal]",
                         "Send a signal (default TERM) to a container.",
-                        options, 1, 2, false};
+                        options,
+                        1,
+                        2,
+                        false};
   return husk_cli_with_id(&cmd, argc, argv, do_kill, ctx, &all);
 }

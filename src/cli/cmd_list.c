@@ -24,8 +24,8 @@ static void print_table(husk_state_t **list, size_t n) {
     w_id = l > w_id ? l : w_id;
     w_bundle = b > w_bundle ? b : w_bundle;
   }
-  printf("%-*s   %-10s  %-10s  %-*s   %-30s  %s\n", w_id, "ID", "PID",
-         "STATUS", w_bundle, "BUNDLE", "CREATED", "OWNER");
+  printf("%-*s   %-10s  %-10s  %-*s   %-30s  %s\n", w_id, "ID", "PID", "STATUS",
+         w_bundle, "BUNDLE", "CREATED", "OWNER");
   for (size_t i = 0; i < n; i++) {
     husk_state_t *st = list[i];
     char owner[32];
@@ -44,8 +44,9 @@ int husk_cmd_list(const husk_context_t *ctx, int argc, char **argv) {
       {"quiet", 'q', HUSK_OPT_BOOL, &quiet, "print only the ids"},
       {0},
   };
-  husk_command_t cmd = {"list", "", "List the containers in the state root.",
-                        options, 0, 0, false};
+  husk_command_t cmd = {"list",  "", "List the containers in the state root.",
+                        options, 0,  0,
+                        false};
   char **args;
   int n;
   husk_error_t *err = NULL;
@@ -54,8 +55,8 @@ int husk_cmd_list(const husk_context_t *ctx, int argc, char **argv) {
     return rc < 0 ? husk_cli_fail(err) : 0;
   free(args);
   if (strcmp(format, "table") && strcmp(format, "json")) {
-    husk_error_set(&err, 0, "list: --format: expected table or json, got \"%s\"",
-                   format);
+    husk_error_set(
+        &err, 0, "list: --format: expected table or json, got \"%s\"", format);
     return husk_cli_fail(err);
   }
   husk_state_t **list;

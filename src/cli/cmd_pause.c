@@ -9,10 +9,14 @@ static int do_pause(const husk_context_t *ctx, char **args, int n, void *data,
 static int pause_or_resume(const husk_context_t *ctx, int argc, char **argv,
                            bool pause) {
   husk_option_t options[] = {{0}};
-  husk_command_t cmd = {pause ? "pause" : "resume", "<container-id>",
+  husk_command_t cmd = {pause ? "pause" : "resume",
+                        "<container-id>",
                         pause ? "Freeze every process of a container."
                               : "Thaw a paused container.",
-                        options, 1, 1, false};
+                        options,
+                        1,
+                        1,
+                        false};
   return husk_cli_with_id(&cmd, argc, argv, do_pause, ctx, &pause);
 }
 

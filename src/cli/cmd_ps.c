@@ -1,11 +1,11 @@
 /* `husk ps`: the container's processes, as pids (json) or as ps(1) lines. */
 #include "cli/args.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "util/fs.h"
@@ -80,8 +80,12 @@ int husk_cmd_ps(const husk_context_t *ctx, int argc, char **argv) {
       {"format", 'f', HUSK_OPT_STRING, &format, "table or json"},
       {0},
   };
-  husk_command_t cmd = {"ps", "<container-id> [ps options]",
-                        "List the processes of a container.", options, 1, -1,
+  husk_command_t cmd = {"ps",
+                        "<container-id> [ps options]",
+                        "List the processes of a container.",
+                        options,
+                        1,
+                        -1,
                         true};
   char **args;
   int n;

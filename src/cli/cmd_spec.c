@@ -20,9 +20,9 @@ int husk_cmd_spec(const husk_context_t *ctx, int argc, char **argv) {
        "a config for running as an unprivileged user"},
       {0},
   };
-  husk_command_t cmd = {"spec", "",
-                        "Write a starting config.json into the bundle.",
-                        options, 0, 0, false};
+  husk_command_t cmd = {
+      "spec", "",   "Write a starting config.json into the bundle.", options, 0,
+      0,      false};
   char **args;
   int n;
   husk_error_t *err = NULL;
@@ -40,8 +40,8 @@ int husk_cmd_spec(const husk_context_t *ctx, int argc, char **argv) {
     husk_error_errno(&err, "spec");
     return husk_cli_fail(err);
   }
-  _cleanup_close_ int fd = openat(dirfd, "config.json",
-                                  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  _cleanup_close_ int fd = openat(
+      dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     if (errno == EEXIST)
       husk_error_set(&err, 0, "spec: %s/config.json exists; remove it first",

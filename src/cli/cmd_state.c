@@ -23,8 +23,12 @@ static int do_state(const husk_context_t *ctx, char **args, int n, void *data,
 
 int husk_cmd_state(const husk_context_t *ctx, int argc, char **argv) {
   husk_option_t options[] = {{0}};
-  husk_command_t cmd = {"state", "<container-id>",
-                        "Print the state of a container as JSON.", options, 1,
-                        1, false};
+  husk_command_t cmd = {"state",
+                        "<container-id>",
+                        "Print the state of a container as JSON.",
+                        options,
+                        1,
+                        1,
+                        false};
   return husk_cli_with_id(&cmd, argc, argv, do_state, ctx, NULL);
 }

@@ -30,26 +30,36 @@ static int parse_size(const char *flag, const char *s, int64_t *out,
   double v = strtod(s, &end);
   int64_t mult = 1;
   switch (tolower((unsigned char)*end)) {
-  case 'k': mult = 1LL << 10; break;
-  case 'm': mult = 1LL << 20; break;
-  case 'g': mult = 1LL << 30; break;
-  case 't': mult = 1LL << 40; break;
-  case 'b': case '\0': break;
-  default: mult = 0;
+  case 'k':
+    mult = 1LL << 10;
+    break;
+  case 'm':
+    mult = 1LL << 20;
+    break;
+  case 'g':
+    mult = 1LL << 30;
+    break;
+  case 't':
+    mult = 1LL << 40;
+    break;
+  case 'b':
+  case '\0':
+    break;
+  default:
+    mult = 0;
   }
   if (*end && mult != 1)
     end++;
   if (*end && tolower((unsigned char)*end) == 'b')
     end++;
   if (errno || end == s || *end || mult == 0 || v < 0 || v * mult > 9.2e18)
-    return husk_error_set(err, 0, "update: --%s: invalid size \"%s\"", flag,
-                          s);
+    return husk_error_set(err, 0, "update: --%s: invalid size \"%s\"", flag, s);
   *out = (int64_t)(v * mult);
   return 0;
 }
 
-static int parse_int(const char *flag, const char *s, int64_t min,
-                     int64_t *out, husk_error_t **err) {
+static int parse_int(const char *flag, const char *s, int64_t min, int64_t *out,
+                     husk_error_t **err) {
   char *end;
   errno = 0;
   long long v = strtoll(s, &end, 10);
@@ -94,8 +104,7 @@ static int flags_to_resources(const update_flags_t *u, husk_resources_t *r,
       return -1;
     *sizes[i].has = m->present = true;
   }
-  INT_FLAG(u->cpu_shares, "cpu-share", 0, c->shares, c->has_shares,
-           c->present);
+  INT_FLAG(u->cpu_shares, "cpu-share", 0, c->shares, c->has_shares, c->present);
   INT_FLAG(u->cpu_quota, "cpu-quota", -1, c->quota, c->has_quota, c->present);
   INT_FLAG(u->cpu_period, "cpu-period", 0, c->period, c->has_period,
            c->present);
@@ -129,8 +138,8 @@ static int read_resources(const char *path, husk_resources_t *r,
   else
     rc = husk_read_file_at(AT_FDCWD, path, 16 << 20, &buf, &len, err);
   if (rc == 0)
-    rc = husk_resources_parse(buf, len, path[0] == '-' ? "resources" : path,
-                              r, err);
+    rc = husk_resources_parse(buf, len, path[0] == '-' ? "resources" : path, r,
+                              err);
   free(buf);
   return rc;
 }
@@ -163,9 +172,13 @@ int husk_cmd_update(const husk_context_t *ctx, int argc, char **argv) {
        "maximum number of processes"},
       {0},
   };
-  husk_command_t cmd = {"update", "<container-id>",
-                        "Change the resource limits of a container.", options,
-                        1, 1, false};
+  husk_command_t cmd = {"update",
+                        "<container-id>",
+                        "Change the resource limits of a container.",
+                        options,
+                        1,
+                        1,
+                        false};
   char **args;
   int n;
   husk_error_t *err = NULL;

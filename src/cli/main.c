@@ -34,7 +34,8 @@ static void print_version(void) {
   printf("spec: %s (parses %s to %s)\n", HUSK_OCI_VERSION_MAX,
          HUSK_OCI_VERSION_MIN, HUSK_OCI_VERSION_MAX);
   printf("libseccomp: %s\n", HUSK_LIBSECCOMP_VERSION);
-  printf("features: +CAP +SECCOMP-PARSE +YAJL +CGROUP(v1,hybrid,v2) -SYSTEMD -TERMINAL\n");
+  printf("features: +CAP +SECCOMP-PARSE +YAJL +CGROUP(v1,hybrid,v2) -SYSTEMD "
+         "-TERMINAL\n");
 }
 
 static void print_usage(husk_option_t *globals) {
@@ -97,8 +98,7 @@ int main(int argc, char **argv) {
       free(rest);
       return commands[i].fn(&ctx, argc - verb_at, argv + verb_at);
     }
-  husk_error_set(&err, 0, "unknown command \"%s\" (see husk --help)",
-                 rest[0]);
+  husk_error_set(&err, 0, "unknown command \"%s\" (see husk --help)", rest[0]);
   free(rest);
   return husk_cli_fail(err);
 }

@@ -12,8 +12,7 @@
 
 /* Mount one filesystem at dest inside the root, with the entry's flags. */
 static int mount_at(int rootfd, const char *dest, const char *type,
-                    unsigned long flags, const char *data,
-                    husk_error_t **err) {
+                    unsigned long flags, const char *data, husk_error_t **err) {
   _cleanup_close_ int fd = husk_mkpath_in_root(rootfd, dest, false, 0755, err);
   if (fd < 0)
     return -1;

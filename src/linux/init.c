@@ -21,8 +21,8 @@
 #include "linux/rootfs.h"
 #include "linux/scheduling.h"
 #include "linux/sync.h"
-#include "runtime/hooks.h"
 #include "linux/sysctls.h"
+#include "runtime/hooks.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -103,8 +103,7 @@ static int create_hooks(const husk_init_args_t *a, husk_error_t **err) {
 
 /* With ids mapped, act as the namespace's root so that files made during
  * setup belong to a mapped owner. */
-static int become_root_in_userns(const husk_ns_plan_t *ns,
-                                 husk_error_t **err) {
+static int become_root_in_userns(const husk_ns_plan_t *ns, husk_error_t **err) {
   if (!ns->create[HUSK_NS_USER] && ns->join_fd[HUSK_NS_USER] < 0)
     return 0;
   if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -136,8 +135,8 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
       .cgroupns = a->ns->create[HUSK_NS_CGROUP],
   };
   if (husk_rootfs_prepare(&rctx, err) < 0 ||
-      husk_sysctl_apply(spec, a->procfd, err) < 0 ||
-      create_hooks(a, err) < 0 || husk_rootfs_enter(&rctx, err) < 0)
+      husk_sysctl_apply(spec, a->procfd, err) < 0 || create_hooks(a, err) < 0 ||
+      husk_rootfs_enter(&rctx, err) < 0)
     return -1;
   if (set_init_attrs(a, err) < 0)
     return -1;

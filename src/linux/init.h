@@ -11,10 +11,10 @@ typedef struct {
   const husk_spec_t *spec;
   const husk_ns_plan_t *ns;
   const char *id;
-  const char *bundle;  /* absolute */
-  int sync_fd;         /* the child's end of the socketpair */
-  int procfd;          /* the host's /proc, opened before clone */
-  int fifo_fd;         /* O_PATH fd of exec.fifo; -1 = start at once */
+  const char *bundle; /* absolute */
+  int sync_fd;        /* the child's end of the socketpair */
+  int procfd;         /* the host's /proc, opened before clone */
+  int fifo_fd;        /* O_PATH fd of exec.fifo; -1 = start at once */
   bool no_pivot;
   bool no_new_keyring;
   unsigned preserve_fds;

@@ -21,7 +21,7 @@ void husk_sync_send_error(int fd, const husk_error_t *failure);
 /* Wait (at most timeout_ms) for `want`. An ERROR message becomes *err with
  * the child's text; EOF or the death of pidfd's process is an error too.
  * pidfd may be -1. */
-int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want,
-                     int timeout_ms, husk_error_t **err);
+int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
+                     husk_error_t **err);
 
 #endif

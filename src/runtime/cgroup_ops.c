@@ -37,8 +37,8 @@ static int acquire(const husk_context_t *ctx, const char *id, locked_t *l,
   return husk_cgroup_load(l->st->cgroup_path, &l->cg, err);
 }
 
-int husk_container_pause(const husk_context_t *ctx, const char *id,
-                         bool pause, husk_error_t **err) {
+int husk_container_pause(const husk_context_t *ctx, const char *id, bool pause,
+                         husk_error_t **err) {
   locked_t l;
   int rc = acquire(ctx, id, &l, err);
   if (rc == 0) {
@@ -64,8 +64,8 @@ int husk_container_update(const husk_context_t *ctx, const char *id,
   return rc;
 }
 
-int husk_container_pids(const husk_context_t *ctx, const char *id,
-                        pid_t **pids, size_t *n, husk_error_t **err) {
+int husk_container_pids(const husk_context_t *ctx, const char *id, pid_t **pids,
+                        size_t *n, husk_error_t **err) {
   locked_t l;
   int rc = acquire(ctx, id, &l, err);
   if (rc == 0)

@@ -38,8 +38,7 @@
 
 int husk_write_pid_file(const char *path, pid_t pid, husk_error_t **err) {
   char tmp[PATH_MAX], text[32];
-  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, getpid()) >=
-      (int)sizeof tmp)
+  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, getpid()) >= (int)sizeof tmp)
     return husk_error_set(err, ENAMETOOLONG, "pid file %s", path);
   int n = snprintf(text, sizeof text, "%d", pid);
   _cleanup_close_ int fd =
@@ -172,8 +171,8 @@ static int run_create_hooks(const char *id, const husk_spec_t *spec,
   st->status = HUSK_STATUS_CREATING;
   int rc = husk_hooks_run(&spec->hooks.prestart, "prestart", st, true, err);
   if (rc == 0)
-    rc = husk_hooks_run(&spec->hooks.create_runtime, "createRuntime", st,
-                        true, err);
+    rc = husk_hooks_run(&spec->hooks.create_runtime, "createRuntime", st, true,
+                        err);
   st->annotations = (husk_kvlist_t){0};
   husk_state_free(st);
   return rc;
@@ -185,12 +184,10 @@ static int run_create_hooks(const char *id, const husk_spec_t *spec,
 static int drive_child(const char *id, const husk_spec_t *spec,
                        const char *bundle, const husk_ns_plan_t *ns,
                        const husk_cgroup_t *cg, bool in_clone3_cgroup,
-                       pid_t pid, int pidfd, int sync_fd,
-                       husk_error_t **err) {
+                       pid_t pid, int pidfd, int sync_fd, husk_error_t **err) {
   if (cg && husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err) < 0)
     return -1;
-  if (ns->create[HUSK_NS_USER] &&
-      husk_userns_write_maps(spec, pid, err) < 0)
+  if (ns->create[HUSK_NS_USER] && husk_userns_write_maps(spec, pid, err) < 0)
     return -1;
   if (husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
     return -1;
@@ -214,8 +211,9 @@ static int make_cgroup(const husk_spec_t *spec, const char *id,
   if (husk_cgroup_is_frozen(*cg, &frozen, err) < 0)
     return -1;
   if (frozen)
-    return husk_error_set(err, 0, "cgroup %s is frozen: refusing to start "
-                                  "a container in it",
+    return husk_error_set(err, 0,
+                          "cgroup %s is frozen: refusing to start "
+                          "a container in it",
                           husk_cgroup_path(*cg));
   return 0;
 }
@@ -308,8 +306,7 @@ static int spawn(const husk_context_t *ctx, const char *id,
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
   if (drive_child(id, spec, bundle, &ns, cg, in_clone3_cgroup, pid, pidfd,
-                  sv[0], err) <
-          0 ||
+                  sv[0], err) < 0 ||
       save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
     kill_and_reap(pid, pidfd);
@@ -343,7 +340,8 @@ int husk_create(const husk_context_t *ctx, const char *id,
     return -1;
   char bundle[PATH_MAX];
   if (!realpath(opts->bundle ? opts->bundle : ".", bundle))
-    return husk_error_errno(err, "bundle %s", opts->bundle ? opts->bundle : ".");
+    return husk_error_errno(err, "bundle %s",
+                            opts->bundle ? opts->bundle : ".");
   husk_spec_t *spec = NULL;
   if (husk_spec_load(bundle, &spec, err) < 0)
     return -1;

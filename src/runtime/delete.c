@@ -5,8 +5,8 @@
 
 #include "cgroup/cgroup.h"
 #include "linux/pidinfo.h"
-#include "runtime/signal.h"
 #include "runtime/hooks.h"
+#include "runtime/signal.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -21,9 +21,8 @@ static int kill_and_wait(const husk_state_t *st, husk_error_t **err) {
       husk_pid_alive(st->pid, st->pid_start_time))
     return -1;
   if (husk_pidfd_wait_exit(pidfd, KILL_TIMEOUT_MS) < 0)
-    return husk_error_set(err, 0,
-                          "container \"%s\": init did not exit after SIGKILL",
-                          st->id);
+    return husk_error_set(
+        err, 0, "container \"%s\": init did not exit after SIGKILL", st->id);
   return 0;
 }
 
@@ -42,8 +41,8 @@ static int remove_cgroup(const husk_state_t *st, husk_error_t **err) {
   return rc;
 }
 
-int husk_container_delete(const husk_context_t *ctx, const char *id,
-                          bool force, husk_error_t **err) {
+int husk_container_delete(const husk_context_t *ctx, const char *id, bool force,
+                          husk_error_t **err) {
   _cleanup_close_ int dirfd = husk_state_dir_lock(ctx, id, err);
   if (dirfd < 0) {
     /* containerd calls delete --force after delete: a missing id is fine. */
@@ -61,8 +60,8 @@ int husk_container_delete(const husk_context_t *ctx, const char *id,
   bool stopped = st->status == HUSK_STATUS_STOPPED;
   if (!stopped && !force && st->status != HUSK_STATUS_CREATING) {
     husk_error_set(err, 0,
-                   "cannot delete container \"%s\" that is not stopped: %s",
-                   id, husk_status_name(st->status));
+                   "cannot delete container \"%s\" that is not stopped: %s", id,
+                   husk_status_name(st->status));
     goto out;
   }
   if (!stopped && st->pid > 0 && kill_and_wait(st, err) < 0)

@@ -70,8 +70,7 @@ static int namespaces_to_join(pid_t pid) {
     char theirs[64], ours[64];
     snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", pid,
              husk_ns_table[t].proc_name);
-    snprintf(ours, sizeof ours, "/proc/self/ns/%s",
-             husk_ns_table[t].proc_name);
+    snprintf(ours, sizeof ours, "/proc/self/ns/%s", husk_ns_table[t].proc_name);
     struct stat a, b;
     if (stat(theirs, &a) == 0 && stat(ours, &b) == 0 &&
         (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
@@ -91,8 +90,7 @@ typedef struct {
 static int ready_and_wait(int sync_fd, husk_error_t **err) {
   if (husk_sync_send(sync_fd, HUSK_SYNC_READY, err) < 0)
     return -1;
-  return husk_sync_expect(sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
-                          err);
+  return husk_sync_expect(sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS, err);
 }
 
 _Noreturn static void child_main(const exec_child_t *c) {

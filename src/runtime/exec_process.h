@@ -9,10 +9,10 @@
 #define HUSK_CONFIG_COPY "config.json"
 
 typedef struct {
-  husk_spec_t *spec;      /* the container's config */
-  husk_process_t file;    /* --process, when given */
-  husk_process_t proc;    /* what runs; borrows from the two above */
-  void *owned[8];         /* arrays made here for proc */
+  husk_spec_t *spec;   /* the container's config */
+  husk_process_t file; /* --process, when given */
+  husk_process_t proc; /* what runs; borrows from the two above */
+  void *owned[8];      /* arrays made here for proc */
   size_t n_owned;
 } husk_exec_process_t;
 

@@ -63,8 +63,7 @@ static int run_one(const husk_hook_t *h, const char *what, const char *json,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
   if (r == 0)
-    return husk_error_set(err, 0, "%s: timed out after %d s", what,
-                          timeout_s);
+    return husk_error_set(err, 0, "%s: timed out after %d s", what, timeout_s);
   if (WIFSIGNALED(status))
     return husk_error_set(err, 0, "%s: killed by signal %d", what,
                           WTERMSIG(status));

@@ -51,8 +51,7 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
   }
   pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
   if (pidfd < 0) {
-    husk_error_set(err, 0, "cannot start container \"%s\": it has stopped",
-                   id);
+    husk_error_set(err, 0, "cannot start container \"%s\": it has stopped", id);
     goto out;
   }
   if (release_init(dirfd, pidfd, err) < 0)

@@ -64,23 +64,30 @@ static int lock_dir(int fd, const char *id, husk_error_t **err) {
   return 0;
 }
 
-int husk_state_dir_lock(const husk_context_t *ctx, const char *id,
-                        husk_error_t **err) {
+/* <root>/<id>, with *rootfd left open for the caller. */
+static int open_container_dir(const husk_context_t *ctx, const char *id,
+                              int *rootfd, husk_error_t **err) {
   if (husk_validate_id(id, err) < 0)
     return -1;
-  _cleanup_close_ int rootfd = open_root(ctx, false, err);
-  if (rootfd < 0 && *err)
+  *rootfd = open_root(ctx, false, err);
+  if (*rootfd < 0 && *err)
     return -1;
-  _cleanup_close_ int fd =
-      rootfd < 0 ? -1
-                 : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-                                          O_NOFOLLOW);
+  int fd = *rootfd < 0 ? -1
+                       : openat(*rootfd, id,
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    if (rootfd < 0 || errno == ENOENT)
+    if (*rootfd < 0 || errno == ENOENT)
       return husk_error_set(err, 0, "container \"%s\" does not exist", id);
     return husk_error_errno(err, "open state of \"%s\"", id);
   }
-  if (lock_dir(fd, id, err) < 0)
+  return fd;
+}
+
+int husk_state_dir_lock(const husk_context_t *ctx, const char *id,
+                        husk_error_t **err) {
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int fd = open_container_dir(ctx, id, &rootfd, err);
+  if (fd < 0 || lock_dir(fd, id, err) < 0)
     return -1;
   /* A concurrent delete may have removed it while we waited. */
   if (fstatat(fd, ".", &(struct stat){0}, 0) < 0 ||
@@ -149,9 +156,8 @@ static void write_state_fields(husk_json_writer_t *w, const husk_state_t *st,
                                bool internal) {
   husk_jw_kv_string(w, "ociVersion", HUSK_OCI_VERSION_MAX);
   husk_jw_kv_string(w, "id", st->id);
-  husk_jw_kv_i64(w, "pid", internal || st->status != HUSK_STATUS_STOPPED
-                               ? st->pid
-                               : 0);
+  husk_jw_kv_i64(w, "pid",
+                 internal || st->status != HUSK_STATUS_STOPPED ? st->pid : 0);
   if (internal) {
     husk_jw_key(w, "pidStartTime");
     husk_jw_u64(w, st->pid_start_time);
@@ -202,15 +208,14 @@ int husk_state_save(int dirfd, const husk_state_t *st, husk_error_t **err) {
   _cleanup_free_ char *text = render(st, false, true);
   if (!text)
     return husk_error_errno(err, "render state");
-  return husk_write_atomic_at(dirfd, HUSK_STATE_FILE, text, strlen(text),
-                              0600, err);
+  return husk_write_atomic_at(dirfd, HUSK_STATE_FILE, text, strlen(text), 0600,
+                              err);
 }
 
 static char *dup_field(const husk_json_t *root, const char *key) {
   const husk_json_t *v = husk_json_get(root, key);
-  return strdup(v && husk_json_type(v) == HUSK_JSON_STRING
-                    ? husk_json_string(v)
-                    : "");
+  return strdup(v && husk_json_type(v) == HUSK_JSON_STRING ? husk_json_string(v)
+                                                           : "");
 }
 
 static int64_t int_field(const husk_json_t *root, const char *key) {
@@ -310,20 +315,10 @@ int husk_state_load_at(int dirfd, const char *id, husk_state_t **out,
 
 int husk_state_load(const husk_context_t *ctx, const char *id,
                     husk_state_t **out, husk_error_t **err) {
-  if (husk_validate_id(id, err) < 0)
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int fd = open_container_dir(ctx, id, &rootfd, err);
+  if (fd < 0)
     return -1;
-  _cleanup_close_ int rootfd = open_root(ctx, false, err);
-  if (rootfd < 0 && *err)
-    return -1;
-  _cleanup_close_ int fd =
-      rootfd < 0 ? -1
-                 : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-                                          O_NOFOLLOW);
-  if (fd < 0) {
-    if (rootfd < 0 || errno == ENOENT)
-      return husk_error_set(err, 0, "container \"%s\" does not exist", id);
-    return husk_error_errno(err, "open state of \"%s\"", id);
-  }
   return husk_state_load_at(fd, id, out, err);
 }
 
@@ -332,8 +327,8 @@ static int cmp_state(const void *a, const void *b) {
                 (*(husk_state_t *const *)b)->id);
 }
 
-int husk_state_list(const husk_context_t *ctx, husk_state_t ***out,
-                    size_t *n, husk_error_t **err) {
+int husk_state_list(const husk_context_t *ctx, husk_state_t ***out, size_t *n,
+                    husk_error_t **err) {
   *out = NULL;
   *n = 0;
   int rootfd = open_root(ctx, false, err);

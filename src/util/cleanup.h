@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static inline void husk_freep(void *p) { free(*(void **)p); }
+static inline void husk_freep(void *p) {
+  free(*(void **)p);
+}
 static inline void husk_closep(int *fd) {
   if (*fd >= 0) {
     int saved = errno;

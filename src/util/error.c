@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int husk_error_set(husk_error_t **err, int errno_value, const char *fmt,
-                   ...) {
+int husk_error_set(husk_error_t **err, int errno_value, const char *fmt, ...) {
   if (!err || *err)
     return -1; /* the first (innermost) error wins */
   husk_error_t *e = calloc(1, sizeof *e);

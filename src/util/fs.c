@@ -72,8 +72,8 @@ int husk_read_file_at(int dirfd, const char *path, size_t max, char **buf,
   return 0;
 }
 
-int husk_write_file_at(int dirfd, const char *path, const char *buf,
-                       size_t len, husk_error_t **err) {
+int husk_write_file_at(int dirfd, const char *path, const char *buf, size_t len,
+                       husk_error_t **err) {
   _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return husk_error_errno(err, "open %s", path);
@@ -147,8 +147,8 @@ int husk_remove_tree_at(int dirfd, const char *name, husk_error_t **err) {
   if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
     return errno == ENOENT ? 0 : husk_error_errno(err, "stat %s", name);
   if (S_ISDIR(st.st_mode)) {
-    int dfd = openat(dirfd, name,
-                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int dfd =
+        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0)
       return husk_error_errno(err, "open %s", name);
     if (remove_children(dfd, st.st_dev, err) < 0)

@@ -13,8 +13,8 @@
 int husk_read_file_at(int dirfd, const char *path, size_t max, char **buf,
                       size_t *len, husk_error_t **err);
 /* Write `len` bytes to an existing file (O_WRONLY, no create). */
-int husk_write_file_at(int dirfd, const char *path, const char *buf,
-                       size_t len, husk_error_t **err);
+int husk_write_file_at(int dirfd, const char *path, const char *buf, size_t len,
+                       husk_error_t **err);
 /* Replace dirfd/name atomically: write a temp file, fsync, rename. */
 int husk_write_atomic_at(int dirfd, const char *name, const char *buf,
                          size_t len, mode_t mode, husk_error_t **err);

@@ -133,7 +133,9 @@ size_t husk_json_array_len(const husk_json_t *arr) {
 husk_json_t *husk_json_array_at(const husk_json_t *arr, size_t i) {
   return (husk_json_t *)Y(arr)->u.array.values[i];
 }
-bool husk_json_bool(const husk_json_t *n) { return YAJL_IS_TRUE(Y(n)); }
+bool husk_json_bool(const husk_json_t *n) {
+  return YAJL_IS_TRUE(Y(n));
+}
 const char *husk_json_string(const husk_json_t *n) {
   return Y(n)->u.string;
 }
@@ -213,9 +215,15 @@ void husk_json_writer_free(husk_json_writer_t *w) {
   free(w);
 }
 
-void husk_jw_object_open(husk_json_writer_t *w) { yajl_gen_map_open(w->g); }
-void husk_jw_object_close(husk_json_writer_t *w) { yajl_gen_map_close(w->g); }
-void husk_jw_array_open(husk_json_writer_t *w) { yajl_gen_array_open(w->g); }
+void husk_jw_object_open(husk_json_writer_t *w) {
+  yajl_gen_map_open(w->g);
+}
+void husk_jw_object_close(husk_json_writer_t *w) {
+  yajl_gen_map_close(w->g);
+}
+void husk_jw_array_open(husk_json_writer_t *w) {
+  yajl_gen_array_open(w->g);
+}
 void husk_jw_array_close(husk_json_writer_t *w) {
   yajl_gen_array_close(w->g);
 }
@@ -233,10 +241,13 @@ void husk_jw_u64(husk_json_writer_t *w, uint64_t v) {
   int n = snprintf(buf, sizeof buf, "%" PRIu64, v);
   yajl_gen_number(w->g, buf, n);
 }
-void husk_jw_bool(husk_json_writer_t *w, bool v) { yajl_gen_bool(w->g, v); }
-void husk_jw_null(husk_json_writer_t *w) { yajl_gen_null(w->g); }
-void husk_jw_kv_string(husk_json_writer_t *w, const char *key,
-                       const char *s) {
+void husk_jw_bool(husk_json_writer_t *w, bool v) {
+  yajl_gen_bool(w->g, v);
+}
+void husk_jw_null(husk_json_writer_t *w) {
+  yajl_gen_null(w->g);
+}
+void husk_jw_kv_string(husk_json_writer_t *w, const char *key, const char *s) {
   husk_jw_key(w, key);
   husk_jw_string(w, s);
 }

@@ -14,8 +14,7 @@ static int log_fd = -1;
 static bool log_json;
 static bool log_debug;
 
-static const char *const level_names[] = {"error", "warning", "info",
-                                          "debug"};
+static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
 int husk_log_init(const char *path, bool json, bool debug) {
   log_json = json;
