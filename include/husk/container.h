@@ -48,6 +48,7 @@ typedef struct {
   bool no_new_keyring;
   unsigned preserve_fds;
   bool detach; /* run only */
+  bool attached; /* set by run in the foreground: it can drive a terminal */
   bool keep;   /* run only */
 } husk_create_opts_t;
 

@@ -68,6 +68,7 @@ int husk_cmd_run(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_list(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_spec(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv);
+int husk_cmd_features(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_pause(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_resume(const husk_context_t *ctx, int argc, char **argv);
 int husk_cmd_ps(const husk_context_t *ctx, int argc, char **argv);

@@ -21,6 +21,7 @@
 #include "linux/rootfs.h"
 #include "linux/scheduling.h"
 #include "linux/sync.h"
+#include "linux/terminal.h"
 #include "linux/sysctls.h"
 #include "runtime/hooks.h"
 #include "util/cleanup.h"
@@ -112,7 +113,24 @@ static int become_root_in_userns(const husk_ns_plan_t *ns, husk_error_t **err) {
   return 0;
 }
 
-static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
+/* process.terminal: the pty is made inside the new root; its master goes
+ * to the console socket, or (*master) back to `husk run` with READY. */
+static int open_terminal(const husk_init_args_t *a, int *master,
+                         husk_error_t **err) {
+  if (!a->spec->process.terminal)
+    return 0;
+  if (husk_terminal_setup(&a->spec->process, master, err) < 0)
+    return -1;
+  if (a->console_fd < 0)
+    return 0;
+  int rc = husk_console_socket_send(a->console_fd, *master, err);
+  close(*master);
+  *master = -1;
+  return rc;
+}
+
+static int setup(const husk_init_args_t *a, char **exe, int *master,
+                 husk_error_t **err) {
   const husk_spec_t *spec = a->spec;
   const husk_process_t *proc = &spec->process;
   if (husk_ns_join(a->ns, err) < 0)
@@ -138,7 +156,7 @@ static int setup(const husk_init_args_t *a, char **exe, husk_error_t **err) {
       husk_sysctl_apply(spec, a->procfd, err) < 0 || create_hooks(a, err) < 0 ||
       husk_rootfs_enter(&rctx, err) < 0)
     return -1;
-  if (set_init_attrs(a, err) < 0)
+  if (set_init_attrs(a, err) < 0 || open_terminal(a, master, err) < 0)
     return -1;
   return husk_process_prepare(proc, a->procfd, exe, err);
 }
@@ -162,12 +180,15 @@ _Noreturn void husk_init_main(const husk_init_args_t *a) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* If `husk create` dies during setup, so does this half-made container. */
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (setup(a, &exe, &err) < 0)
+  int master = -1;
+  if (setup(a, &exe, &master, &err) < 0)
     goto fail;
   /* From here on the parent may exit (create returns): don't die with it. */
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (husk_sync_send(a->sync_fd, HUSK_SYNC_READY, &err) < 0)
+  if (husk_sync_send_fd(a->sync_fd, HUSK_SYNC_READY, master, &err) < 0)
     goto fail;
+  if (master >= 0)
+    close(master);
   close(a->sync_fd);
   if (wait_for_start(a, &err) < 0 ||
       run_hooks(a, &a->spec->hooks.start_container, "startContainer",

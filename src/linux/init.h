@@ -15,6 +15,7 @@ typedef struct {
   int sync_fd;        /* the child's end of the socketpair */
   int procfd;         /* the host's /proc, opened before clone */
   int fifo_fd;        /* O_PATH fd of exec.fifo; -1 = start at once */
+  int console_fd;     /* connected --console-socket, or -1 */
   bool no_pivot;
   bool no_new_keyring;
   unsigned preserve_fds;

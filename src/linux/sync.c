@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct {
   uint32_t type;
@@ -29,20 +30,60 @@ typedef struct {
   char text[4000];
 } sync_msg_t;
 
-static int send_msg(int fd, const sync_msg_t *m, size_t len) {
+/* One datagram, with passfd (if >= 0) attached as SCM_RIGHTS. */
+static int send_msg(int fd, const sync_msg_t *m, size_t len, int passfd) {
+  struct iovec iov = {.iov_base = (void *)m, .iov_len = len};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } ctl;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  if (passfd >= 0) {
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+  }
   for (;;) {
-    ssize_t n = send(fd, m, len, MSG_NOSIGNAL);
+    ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR)
       continue;
     return n < 0 ? -1 : 0;
   }
 }
 
-int husk_sync_send(int fd, husk_sync_type_t type, husk_error_t **err) {
+int husk_sync_send_fd(int fd, husk_sync_type_t type, int passfd,
+                      husk_error_t **err) {
   sync_msg_t m = {.type = type};
-  if (send_msg(fd, &m, offsetof(sync_msg_t, text)) < 0)
+  if (send_msg(fd, &m, offsetof(sync_msg_t, text), passfd) < 0)
     return husk_error_errno(err, "sync: send");
   return 0;
+}
+
+int husk_sync_send(int fd, husk_sync_type_t type, husk_error_t **err) {
+  return husk_sync_send_fd(fd, type, -1, err);
+}
+
+/* recv that also takes an attached fd (else *passfd = -1). */
+static ssize_t recv_msg(int fd, sync_msg_t *m, int *passfd) {
+  struct iovec iov = {.iov_base = m, .iov_len = sizeof *m};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } ctl;
+  struct msghdr msg = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = ctl.buf,
+                       .msg_controllen = sizeof ctl.buf};
+  *passfd = -1;
+  ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+    memcpy(passfd, CMSG_DATA(c), sizeof(int));
+  return n;
 }
 
 void husk_sync_send_error(int fd, const husk_error_t *failure) {
@@ -51,7 +92,7 @@ void husk_sync_send_error(int fd, const husk_error_t *failure) {
   m.errno_value = failure ? failure->errno_value : 0;
   snprintf(m.text, sizeof m.text, "%s",
            failure && failure->msg ? failure->msg : "unknown error");
-  send_msg(fd, &m, offsetof(sync_msg_t, text) + strlen(m.text) + 1);
+  send_msg(fd, &m, offsetof(sync_msg_t, text) + strlen(m.text) + 1, -1);
 }
 
 static long now_ms(void) {
@@ -60,8 +101,8 @@ static long now_ms(void) {
   return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
-                     husk_error_t **err) {
+int husk_sync_expect_fd(int fd, int pidfd, husk_sync_type_t want,
+                        int timeout_ms, int *passfd, husk_error_t **err) {
   long deadline = now_ms() + timeout_ms;
   struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
                         {.fd = pidfd, .events = POLLIN}};
@@ -80,7 +121,12 @@ int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
     /* Read the socket first: an ERROR sent just before dying wins. */
     if (p[0].revents) {
       sync_msg_t m;
-      ssize_t n = recv(fd, &m, sizeof m, MSG_DONTWAIT);
+      int got_fd;
+      ssize_t n = recv_msg(fd, &m, &got_fd);
+      if (passfd)
+        *passfd = got_fd;
+      else if (got_fd >= 0)
+        close(got_fd);
       if (n < 0 && (errno == EAGAIN || errno == EINTR))
         continue;
       if (n < 0)
@@ -102,4 +148,9 @@ int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
     if (p[1].revents)
       return husk_error_set(err, 0, "container init exited during setup");
   }
+}
+
+int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
+                     husk_error_t **err) {
+  return husk_sync_expect_fd(fd, pidfd, want, timeout_ms, NULL, err);
 }

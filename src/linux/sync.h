@@ -16,6 +16,9 @@ typedef enum {
 
 /* Send a message with no payload. */
 int husk_sync_send(int fd, husk_sync_type_t type, husk_error_t **err);
+/* The same with an fd attached (SCM_RIGHTS); passfd may be -1. */
+int husk_sync_send_fd(int fd, husk_sync_type_t type, int passfd,
+                      husk_error_t **err);
 /* Child side: report *failure to the parent (best effort). */
 void husk_sync_send_error(int fd, const husk_error_t *failure);
 /* Wait (at most timeout_ms) for `want`. An ERROR message becomes *err with
@@ -23,5 +26,10 @@ void husk_sync_send_error(int fd, const husk_error_t *failure);
  * pidfd may be -1. */
 int husk_sync_expect(int fd, int pidfd, husk_sync_type_t want, int timeout_ms,
                      husk_error_t **err);
+
+/* husk_sync_expect that also receives an attached fd (-1 if none; the
+ * caller owns it, also when the result is an error). */
+int husk_sync_expect_fd(int fd, int pidfd, husk_sync_type_t want,
+                        int timeout_ms, int *passfd, husk_error_t **err);
 
 #endif

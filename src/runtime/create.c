@@ -23,6 +23,7 @@
 #include "linux/namespaces.h"
 #include "linux/pidinfo.h"
 #include "linux/sync.h"
+#include "linux/terminal.h"
 #include "runtime/exec_process.h"
 #include "runtime/hooks.h"
 #include "runtime/state.h"
@@ -93,12 +94,14 @@ static void warn_unapplied(const husk_spec_t *spec) {
 static int check_supported(const husk_spec_t *spec,
                            const husk_create_opts_t *opts,
                            const husk_ns_plan_t *ns, husk_error_t **err) {
-  if (spec->process.terminal)
+  if (spec->process.terminal && !opts->console_socket && !opts->attached)
     return husk_error_set(err, 0,
-                          "config.json: process.terminal: terminals are not "
-                          "supported by this version of husk");
-  if (opts->console_socket)
-    husk_warn("--console-socket is ignored without process.terminal");
+                          "config.json: process.terminal: a terminal needs "
+                          "--console-socket when husk does not stay attached");
+  if (!spec->process.terminal && opts->console_socket)
+    return husk_error_set(err, 0,
+                          "--console-socket is only allowed with "
+                          "process.terminal");
   if (!ns->create[HUSK_NS_MOUNT])
     return husk_error_set(err, 0,
                           "config.json: linux.namespaces: a new mount "
@@ -184,7 +187,8 @@ static int run_create_hooks(const char *id, const husk_spec_t *spec,
 static int drive_child(const char *id, const husk_spec_t *spec,
                        const char *bundle, const husk_ns_plan_t *ns,
                        const husk_cgroup_t *cg, bool in_clone3_cgroup,
-                       pid_t pid, int pidfd, int sync_fd, husk_error_t **err) {
+                       pid_t pid, int pidfd, int sync_fd, int *master,
+                       husk_error_t **err) {
   if (cg && husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err) < 0)
     return -1;
   if (ns->create[HUSK_NS_USER] && husk_userns_write_maps(spec, pid, err) < 0)
@@ -198,8 +202,8 @@ static int drive_child(const char *id, const husk_spec_t *spec,
         husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
       return -1;
   }
-  return husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
-                          err);
+    return husk_sync_expect_fd(sync_fd, pidfd, HUSK_SYNC_READY,
+                             SETUP_TIMEOUT_MS, master, err);
 }
 
 /* The container's cgroup; a frozen one (reused by path) is refused. */
@@ -251,7 +255,13 @@ static int spawn(const husk_context_t *ctx, const char *id,
   _cleanup_close_ int procfd = -1, fifo_fd = -1;
   int sv[2] = {-1, -1};
   husk_cgroup_t *cg = NULL;
+    _cleanup_close_ int console_fd = -1;
   if (check_supported(spec, opts, &ns, err) < 0)
+    goto out;
+  /* Early, so that a bad socket path fails before anything exists. */
+  if (spec->process.terminal && opts->console_socket &&
+      (console_fd = husk_console_socket_connect(opts->console_socket, err)) <
+          0)
     goto out;
   if (make_cgroup(spec, id, &cg, err) < 0)
     goto out;
@@ -294,7 +304,8 @@ static int spawn(const husk_context_t *ctx, const char *id,
         .bundle = bundle,
         .sync_fd = sv[1],
         .procfd = procfd,
-        .fifo_fd = fifo_fd,
+                .fifo_fd = fifo_fd,
+        .console_fd = console_fd,
         .no_pivot = opts->no_pivot,
         .no_new_keyring = opts->no_new_keyring,
         .preserve_fds = opts->preserve_fds,
@@ -305,17 +316,21 @@ static int spawn(const husk_context_t *ctx, const char *id,
   sv[1] = -1;
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
+    int master = -1;
   if (drive_child(id, spec, bundle, &ns, cg, in_clone3_cgroup, pid, pidfd,
-                  sv[0], err) < 0 ||
+                  sv[0], &master, err) < 0 ||
       save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
-    kill_and_reap(pid, pidfd);
+        kill_and_reap(pid, pidfd);
     close(pidfd);
+    if (master >= 0)
+      close(master);
     goto out;
   }
   husk_debug("create %s: init ready, waiting for start", id);
-  out->pid = pid;
+    out->pid = pid;
   out->pidfd = pidfd;
+  out->master = master;
   rc = 0;
 out:
   if (rc < 0 && cg) {
@@ -371,9 +386,11 @@ int husk_create(const husk_context_t *ctx, const char *id,
 
 int husk_container_create(const husk_context_t *ctx, const char *id,
                           const husk_create_opts_t *opts, husk_error_t **err) {
-  husk_created_t c;
+    husk_created_t c;
   if (husk_create(ctx, id, opts, &c, err) < 0)
     return -1;
   close(c.pidfd);
+  if (c.master >= 0)
+    close(c.master);
   return 0;
 }

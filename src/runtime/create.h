@@ -6,6 +6,7 @@
 typedef struct {
   pid_t pid;
   int pidfd;
+  int master; /* the pty master for `run -t` to proxy, else -1 */
 } husk_created_t;
 
 /* The work of `create`; `run` keeps the child's pid and pidfd to wait. */
