@@ -22,9 +22,11 @@
 #include "linux/pidinfo.h"
 #include "linux/process.h"
 #include "linux/sync.h"
+#include "linux/terminal.h"
 #include "runtime/create.h"
 #include "runtime/exec_process.h"
 #include "runtime/state.h"
+#include "runtime/tty_proxy.h"
 #include "runtime/wait.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -81,20 +83,40 @@ static int namespaces_to_join(pid_t pid) {
 
 typedef struct {
   const husk_process_t *proc;
-  int init_pidfd, ns_flags, sync_fd, procfd;
+  int init_pidfd, ns_flags, sync_fd, procfd, console_fd;
   unsigned preserve_fds;
 } exec_child_t;
 
 /* READY, then wait for the parent's go-ahead: a process joining a paused
  * container's cgroup after setup freezes here, before it execs. */
-static int ready_and_wait(int sync_fd, husk_error_t **err) {
-  if (husk_sync_send(sync_fd, HUSK_SYNC_READY, err) < 0)
+static int ready_and_wait(int sync_fd, int master, husk_error_t **err) {
+  int rc = husk_sync_send_fd(sync_fd, HUSK_SYNC_READY, master, err);
+  if (master >= 0)
+    close(master);
+  if (rc < 0)
     return -1;
   return husk_sync_expect(sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS, err);
 }
 
+/* A pty for the process; its master goes to the console socket, or
+ * (*master) back to the parent with READY. */
+static int open_terminal(const exec_child_t *c, int *master,
+                         husk_error_t **err) {
+  if (!c->proc->terminal)
+    return 0;
+  if (husk_terminal_setup_exec(c->proc, master, err) < 0)
+    return -1;
+  if (c->console_fd < 0)
+    return 0;
+  int rc = husk_console_socket_send(c->console_fd, *master, err);
+  close(*master);
+  *master = -1;
+  return rc;
+}
+
 _Noreturn static void child_main(const exec_child_t *c) {
   husk_error_t *err = NULL;
+  int master = -1;
   _cleanup_free_ char *exe = NULL;
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -104,9 +126,10 @@ _Noreturn static void child_main(const exec_child_t *c) {
     husk_error_errno(&err, "join the container's namespaces");
   else if (husk_sync_expect(c->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
                             &err) == 0 &&
+                      open_terminal(c, &master, &err) == 0 &&
            husk_process_prepare(c->proc, c->procfd, &exe, &err) == 0) {
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    if (ready_and_wait(c->sync_fd, &err) == 0) {
+    if (ready_and_wait(c->sync_fd, master, &err) == 0) {
       close(c->sync_fd);
       husk_process_exec(c->proc, exe, c->preserve_fds, &err);
       dprintf(STDERR_FILENO, "husk: %s\n", err ? err->msg : "exec failed");
@@ -120,6 +143,7 @@ _Noreturn static void child_main(const exec_child_t *c) {
 typedef struct {
   pid_t pid;
   int pidfd;
+  int master; /* the pty master to proxy, or -1 */
 } spawned_t;
 
 /* Clone the process into the container and drive it to READY. */
@@ -136,8 +160,12 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   husk_cgroup_t *cg = NULL;
   if (st->cgroup_path && husk_cgroup_load(st->cgroup_path, &cg, err) < 0)
     return -1;
-  int rc = -1, sv[2] = {-1, -1}, pidfd = -1;
-  _cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      int rc = -1, sv[2] = {-1, -1}, pidfd = -1, master = -1;
+  _cleanup_close_ int console_fd = -1, procfd = -1;
+  if (proc->terminal && o->console_socket &&
+      (console_fd = husk_console_socket_connect(o->console_socket, err)) < 0)
+    goto out;
+  procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (procfd < 0 ||
       socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     husk_error_errno(err, "prepare exec");
@@ -157,25 +185,29 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   if (pid == 0) {
     close(dirfd); /* the state lock stays with the parent */
     close(sv[0]);
-    exec_child_t c = {proc, init, ns_flags, sv[1], procfd, o->preserve_fds};
+        exec_child_t c = {proc,  init,       ns_flags,       sv[1],
+                      procfd, console_fd, o->preserve_fds};
     child_main(&c);
   }
   close(sv[1]);
   sv[1] = -1;
   if ((cg && !paused && husk_cgroup_add_pid(cg, pid, in_cgroup, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
-      husk_sync_expect(sv[0], pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS, err) <
-          0 ||
+            husk_sync_expect_fd(sv[0], pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
+                          &master, err) < 0 ||
       (cg && paused && husk_cgroup_add_pid(cg, pid, false, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
       (o->pid_file && husk_write_pid_file(o->pid_file, pid, err) < 0)) {
-    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
     waitpid(pid, NULL, 0);
     close(pidfd);
+    if (master >= 0)
+      close(master);
     goto out;
   }
-  out->pid = pid;
+    out->pid = pid;
   out->pidfd = pidfd;
+  out->master = master;
   rc = 0;
 out:
   if (sv[0] >= 0)
@@ -184,6 +216,19 @@ out:
     close(sv[1]);
   husk_cgroup_free(cg);
   return rc;
+}
+
+static int check_terminal(const husk_process_t *proc,
+                          const husk_exec_opts_t *o, husk_error_t **err) {
+  if (proc->terminal && !o->console_socket && o->detach)
+    return husk_error_set(err, 0,
+                          "exec: a terminal needs --console-socket with "
+                          "--detach");
+  if (!proc->terminal && o->console_socket)
+    return husk_error_set(err, 0,
+                          "exec: --console-socket is only allowed with a "
+                          "terminal (--tty)");
+  return 0;
 }
 
 static int check_status(const husk_state_t *st, const husk_exec_opts_t *o,
@@ -209,12 +254,11 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
                         const husk_exec_opts_t *o, int *exit_status,
                         husk_error_t **err) {
   *exit_status = 0;
-  if (o->tty || o->console_socket)
-    return husk_error_set(err, 0, "exec: --tty is not supported yet");
+  
   if (o->cgroup)
     return husk_error_set(err, 0, "exec: --cgroup is not supported yet");
   husk_exec_process_t ep;
-  spawned_t s = {-1, -1};
+    spawned_t s = {-1, -1, -1};
   int rc;
   {
     /* The lock is held only while the process is being set up. */
@@ -225,18 +269,32 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
     if (husk_state_load_at(dirfd, id, &st, err) < 0)
       return -1;
     rc = check_status(st, o, err);
-    if (rc == 0)
+        if (rc == 0)
       rc = husk_exec_process_build(dirfd, o, &ep, err);
+    if (rc == 0 && o->tty)
+      ep.proc.terminal = true;
+    if (rc == 0)
+      rc = check_terminal(&ep.proc, o, err);
     if (rc == 0) {
       rc = spawn(st, &ep.proc, o, dirfd, &s, err);
       husk_exec_process_free(&ep);
     }
     husk_state_free(st);
   }
-  if (rc < 0 || o->detach) {
+    if (rc < 0 || o->detach) {
     if (rc == 0)
       close(s.pidfd);
+    if (s.master >= 0)
+      close(s.master);
     return rc;
+  }
+  if (s.master >= 0) {
+    husk_error_t *e = NULL;
+    if (husk_tty_proxy_pidfd(s.master, s.pidfd, &e) < 0) {
+      husk_warn("%s", e->msg);
+      husk_error_free(e);
+    }
+    close(s.master);
   }
   *exit_status = husk_wait_forwarding(s.pid, s.pidfd);
   close(s.pidfd);
