@@ -424,6 +424,10 @@ int husk_cgroup_destroy(husk_cgroup_t *cg, husk_error_t **err) {
     }
     if (remove_tree(d->path, d->h->v2, deadline, 0, err) < 0)
       rc = -1;
+    /* A cgroup made by this process's create (a failed create): its new
+     * parents go too. A loaded one has no top and keeps them. */
+    else if (d->top)
+      rmdir_up_to(d->path, d->top);
   }
   return rc;
 }

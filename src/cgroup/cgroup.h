@@ -87,7 +87,8 @@ int husk_cgroup_stats(const husk_cgroup_t *cg, husk_json_writer_t *w,
 int husk_cgroup_oom_kills(const husk_cgroup_t *cg, uint64_t *n,
                           husk_error_t **err);
 
-/* Remove the cgroup (and any sub-cgroups the container made) everywhere.
+/* Remove the cgroup (and any sub-cgroups the container made) everywhere;
+ * when cg comes from husk_cgroup_create, also the parents that made.
  * Kill the processes first: this waits, bounded, for the cgroup to empty
  * (cgroup.events on v2, EBUSY retries on v1) and fails if it does not.
  * Parents such as /husk are left. cg must still be freed. */

@@ -22,19 +22,25 @@ static void release(locked_t *l) {
     close(l->dirfd);
 }
 
-/* Lock, load, and open the cgroup of a container that is not stopped. */
-static int acquire(const husk_context_t *ctx, const char *id, locked_t *l,
-                   husk_error_t **err) {
+/* Lock, load, and open the cgroup of a container (stopped ones only when
+ * stopped_ok). */
+static int acquire_any(const husk_context_t *ctx, const char *id, locked_t *l,
+                       bool stopped_ok, husk_error_t **err) {
   *l = (locked_t){.dirfd = -1};
   if ((l->dirfd = husk_state_dir_lock(ctx, id, err)) < 0 ||
       husk_state_load_at(l->dirfd, id, &l->st, err) < 0)
     return -1;
-  if (l->st->status == HUSK_STATUS_STOPPED ||
+  if ((l->st->status == HUSK_STATUS_STOPPED && !stopped_ok) ||
       l->st->status == HUSK_STATUS_CREATING)
     return husk_error_set(err, 0, "container \"%s\" is not running", id);
   if (!l->st->cgroup_path)
     return husk_error_set(err, 0, "container \"%s\" has no cgroup", id);
   return husk_cgroup_load(l->st->cgroup_path, &l->cg, err);
+}
+
+static int acquire(const husk_context_t *ctx, const char *id, locked_t *l,
+                   husk_error_t **err) {
+  return acquire_any(ctx, id, l, false, err);
 }
 
 int husk_container_pause(const husk_context_t *ctx, const char *id, bool pause,
@@ -66,8 +72,9 @@ int husk_container_update(const husk_context_t *ctx, const char *id,
 
 int husk_container_pids(const husk_context_t *ctx, const char *id, pid_t **pids,
                         size_t *n, husk_error_t **err) {
+  /* A stopped container lists no process, as runc's ps does. */
   locked_t l;
-  int rc = acquire(ctx, id, &l, err);
+  int rc = acquire_any(ctx, id, &l, true, err);
   if (rc == 0)
     rc = husk_cgroup_pids(l.cg, pids, n, err);
   release(&l);

@@ -202,8 +202,8 @@ static int drive_child(const char *id, const husk_spec_t *spec,
         husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
       return -1;
   }
-    return husk_sync_expect_fd(sync_fd, pidfd, HUSK_SYNC_READY,
-                             SETUP_TIMEOUT_MS, master, err);
+  return husk_sync_expect_fd(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
+                             master, err);
 }
 
 /* The container's cgroup; a frozen one (reused by path) is refused. */
@@ -239,6 +239,20 @@ static pid_t clone_init(const husk_ns_plan_t *ns, const husk_cgroup_t *cg,
   return husk_clone3(flags, -1, pidfd);
 }
 
+/* An init killed by the OOM killer during setup says little by itself. */
+static void explain_oom(const husk_spec_t *spec, const husk_cgroup_t *cg,
+                        husk_error_t **err) {
+  uint64_t kills = 0;
+  husk_error_t *e = NULL;
+  if (cg && husk_cgroup_oom_kills(cg, &kills, &e) == 0 && kills > 0)
+    husk_error_wrap(err,
+                    "config.json: linux.resources.memory.limit: %lld bytes "
+                    "is too low, the OOM killer stopped the container's "
+                    "setup",
+                    (long long)spec->linux_.resources.memory.limit);
+  husk_error_free(e);
+}
+
 static void kill_and_reap(pid_t pid, int pidfd) {
   syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
   waitpid(pid, NULL, 0);
@@ -255,13 +269,12 @@ static int spawn(const husk_context_t *ctx, const char *id,
   _cleanup_close_ int procfd = -1, fifo_fd = -1;
   int sv[2] = {-1, -1};
   husk_cgroup_t *cg = NULL;
-    _cleanup_close_ int console_fd = -1;
+  _cleanup_close_ int console_fd = -1;
   if (check_supported(spec, opts, &ns, err) < 0)
     goto out;
   /* Early, so that a bad socket path fails before anything exists. */
   if (spec->process.terminal && opts->console_socket &&
-      (console_fd = husk_console_socket_connect(opts->console_socket, err)) <
-          0)
+      (console_fd = husk_console_socket_connect(opts->console_socket, err)) < 0)
     goto out;
   if (make_cgroup(spec, id, &cg, err) < 0)
     goto out;
@@ -304,7 +317,7 @@ static int spawn(const husk_context_t *ctx, const char *id,
         .bundle = bundle,
         .sync_fd = sv[1],
         .procfd = procfd,
-                .fifo_fd = fifo_fd,
+        .fifo_fd = fifo_fd,
         .console_fd = console_fd,
         .no_pivot = opts->no_pivot,
         .no_new_keyring = opts->no_new_keyring,
@@ -316,19 +329,20 @@ static int spawn(const husk_context_t *ctx, const char *id,
   sv[1] = -1;
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
-    int master = -1;
+  int master = -1;
   if (drive_child(id, spec, bundle, &ns, cg, in_clone3_cgroup, pid, pidfd,
                   sv[0], &master, err) < 0 ||
       save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
       (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
-        kill_and_reap(pid, pidfd);
+    kill_and_reap(pid, pidfd);
+    explain_oom(spec, cg, err);
     close(pidfd);
     if (master >= 0)
       close(master);
     goto out;
   }
   husk_debug("create %s: init ready, waiting for start", id);
-    out->pid = pid;
+  out->pid = pid;
   out->pidfd = pidfd;
   out->master = master;
   rc = 0;
@@ -386,7 +400,7 @@ int husk_create(const husk_context_t *ctx, const char *id,
 
 int husk_container_create(const husk_context_t *ctx, const char *id,
                           const husk_create_opts_t *opts, husk_error_t **err) {
-    husk_created_t c;
+  husk_created_t c;
   if (husk_create(ctx, id, opts, &c, err) < 0)
     return -1;
   close(c.pidfd);

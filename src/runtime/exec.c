@@ -126,7 +126,7 @@ _Noreturn static void child_main(const exec_child_t *c) {
     husk_error_errno(&err, "join the container's namespaces");
   else if (husk_sync_expect(c->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
                             &err) == 0 &&
-                      open_terminal(c, &master, &err) == 0 &&
+           open_terminal(c, &master, &err) == 0 &&
            husk_process_prepare(c->proc, c->procfd, &exe, &err) == 0) {
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     if (ready_and_wait(c->sync_fd, master, &err) == 0) {
@@ -160,7 +160,7 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   husk_cgroup_t *cg = NULL;
   if (st->cgroup_path && husk_cgroup_load(st->cgroup_path, &cg, err) < 0)
     return -1;
-      int rc = -1, sv[2] = {-1, -1}, pidfd = -1, master = -1;
+  int rc = -1, sv[2] = {-1, -1}, pidfd = -1, master = -1;
   _cleanup_close_ int console_fd = -1, procfd = -1;
   if (proc->terminal && o->console_socket &&
       (console_fd = husk_console_socket_connect(o->console_socket, err)) < 0)
@@ -185,7 +185,7 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   if (pid == 0) {
     close(dirfd); /* the state lock stays with the parent */
     close(sv[0]);
-        exec_child_t c = {proc,  init,       ns_flags,       sv[1],
+    exec_child_t c = {proc,   init,       ns_flags,       sv[1],
                       procfd, console_fd, o->preserve_fds};
     child_main(&c);
   }
@@ -193,19 +193,19 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   sv[1] = -1;
   if ((cg && !paused && husk_cgroup_add_pid(cg, pid, in_cgroup, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
-            husk_sync_expect_fd(sv[0], pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
+      husk_sync_expect_fd(sv[0], pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
                           &master, err) < 0 ||
       (cg && paused && husk_cgroup_add_pid(cg, pid, false, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
       (o->pid_file && husk_write_pid_file(o->pid_file, pid, err) < 0)) {
-        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
     waitpid(pid, NULL, 0);
     close(pidfd);
     if (master >= 0)
       close(master);
     goto out;
   }
-    out->pid = pid;
+  out->pid = pid;
   out->pidfd = pidfd;
   out->master = master;
   rc = 0;
@@ -218,8 +218,8 @@ out:
   return rc;
 }
 
-static int check_terminal(const husk_process_t *proc,
-                          const husk_exec_opts_t *o, husk_error_t **err) {
+static int check_terminal(const husk_process_t *proc, const husk_exec_opts_t *o,
+                          husk_error_t **err) {
   if (proc->terminal && !o->console_socket && o->detach)
     return husk_error_set(err, 0,
                           "exec: a terminal needs --console-socket with "
@@ -254,11 +254,11 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
                         const husk_exec_opts_t *o, int *exit_status,
                         husk_error_t **err) {
   *exit_status = 0;
-  
+
   if (o->cgroup)
     return husk_error_set(err, 0, "exec: --cgroup is not supported yet");
   husk_exec_process_t ep;
-    spawned_t s = {-1, -1, -1};
+  spawned_t s = {-1, -1, -1};
   int rc;
   {
     /* The lock is held only while the process is being set up. */
@@ -269,7 +269,7 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
     if (husk_state_load_at(dirfd, id, &st, err) < 0)
       return -1;
     rc = check_status(st, o, err);
-        if (rc == 0)
+    if (rc == 0)
       rc = husk_exec_process_build(dirfd, o, &ep, err);
     if (rc == 0 && o->tty)
       ep.proc.terminal = true;
@@ -281,7 +281,7 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
     }
     husk_state_free(st);
   }
-    if (rc < 0 || o->detach) {
+  if (rc < 0 || o->detach) {
     if (rc == 0)
       close(s.pidfd);
     if (s.master >= 0)
