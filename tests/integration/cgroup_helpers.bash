@@ -224,11 +224,14 @@ cg_setup() {
 }
 
 # The container cgroups this file made and that are still there: every
-# directory named after one of its ids, below /husk or the test parents.
+# directory named after one of its ids, below /husk, the test parents or
+# the run's parent (HUSK_CGROUP_PARENT, where husk_io puts containers).
 cg_leftovers() {
 	local m
 	for m in $(cg_all_roots); do
 		ls -d "$m/husk/$CGT_TAG"-* 2>/dev/null || true
+		[ -z "${HUSK_CGROUP_PARENT:-}" ] || [ ! -d "$m$HUSK_CGROUP_PARENT" ] ||
+			find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -type d -name "*$CGT_TAG-*"
 		[ ! -d "$m$CGT_PARENT" ] || find "$m$CGT_PARENT" -mindepth 1 -type d -name "$CGT_TAG-*"
 		[ ! -d "$m/husk/$CGT_REL" ] || find "$m/husk/$CGT_REL" -mindepth 1 -type d -name "$CGT_TAG-*"
 	done

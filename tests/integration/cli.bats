@@ -6,6 +6,7 @@ load helpers
 
 setup() {
 	husk_setup
+	HUSK_AUTO_CGROUPS_PATH=1
 }
 
 teardown() {
@@ -228,26 +229,6 @@ check_json_log() {
 	husk_io ctr --log "$log" --log-format json run --bundle "$BUNDLE" ctr
 	[ "$status" -eq 0 ]
 	[ ! -s "$log" ] || [ -z "$(jq -r 'select(.level == "debug")' "$log")" ]
-}
-
-@test "cli: create warns that linux.resources are not applied yet, and still creates" {
-	# Until cgroups land; `husk --version` lists "+CGROUP" from then on.
-	if "$HUSK_BINARY" --version | grep -q -- '+CGROUP'; then
-		skip "this husk applies cgroups"
-	fi
-	log="$BATS_TEST_TMPDIR/husk.log"
-	update_config '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 100}}
-	    | .linux.cgroupsPath = "/husk-test-not-applied"'
-	set_args sleep 1000
-	husk_io ctr --log "$log" --log-format json create --bundle "$BUNDLE" ctr
-	[ "$status" -eq 0 ]
-	check_json_log "$log"
-	[ "$(jq -r 'select(.level == "warning" or .level == "warn") | .msg' "$log" | wc -l)" -ge 1 ]
-	[ "$(state_field ctr .status)" = created ]
-	# Nothing was done to the host's cgroups.
-	[ ! -e /sys/fs/cgroup/memory/husk-test-not-applied ]
-	[ ! -e /sys/fs/cgroup/pids/husk-test-not-applied ]
-	[ ! -e /sys/fs/cgroup/unified/husk-test-not-applied ]
 }
 
 @test "cli: --systemd-cgroup is accepted" {

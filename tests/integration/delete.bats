@@ -5,6 +5,7 @@ load helpers
 
 setup() {
 	husk_setup
+	HUSK_AUTO_CGROUPS_PATH=1
 }
 
 teardown() {
@@ -106,6 +107,24 @@ teardown() {
 	start_new_container ctr
 	wait_for_file "$SHARED/ready"
 	[ "$(container_processes | wc -l)" -eq 3 ]
+	run husk delete --force ctr
+	[ "$status" -eq 0 ]
+	assert_no_leftovers ctr
+}
+
+@test "delete: the container's cgroups (with linux.resources) go with it" {
+	update_config '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 100}}'
+	set_args sleep 1000
+	create_container ctr
+	[ "$status" -eq 0 ]
+	if ! "$HUSK_BINARY" --version | grep -q -- '+CGROUP'; then
+		# A husk without cgroups says it ignores them.
+		grep -q "linux.resources" <<<"$output"
+	else
+		# helpers.bash gave it a cgroupsPath below the run's parent.
+		[ -n "$(leaked_cgroups)" ]
+	fi
+	start_container ctr
 	run husk delete --force ctr
 	[ "$status" -eq 0 ]
 	assert_no_leftovers ctr

@@ -5,6 +5,7 @@ load helpers
 
 setup() {
 	husk_setup
+	HUSK_AUTO_CGROUPS_PATH=1
 }
 
 teardown() {

@@ -6,6 +6,7 @@ load helpers
 
 setup() {
 	husk_setup
+	HUSK_AUTO_CGROUPS_PATH=1
 }
 
 teardown() {

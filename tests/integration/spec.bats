@@ -5,6 +5,7 @@ load helpers
 
 setup() {
 	husk_setup
+	HUSK_AUTO_CGROUPS_PATH=1
 	SPECDIR="$BATS_TEST_TMPDIR/spec"
 	mkdir -p "$SPECDIR"
 }

@@ -32,15 +32,19 @@ setup_dev() {
 	ln -sf /proc/self/fd/0 /dev/stdin
 	ln -sf /proc/self/fd/1 /dev/stdout
 	ln -sf /proc/self/fd/2 /dev/stderr
+	# Device nodes a real host has and tests open (the devices cgroup tests
+	# probe /dev/loop0): loop is a module in Debian's kernel.
+	modprobe loop || say "cannot load the loop module"
 }
 
 # Pure v2, mounted as systemd does, with every controller handed down from
 # the root so that tests can use all of them.
 setup_cgroup_v2() {
-	local c
+	local c controllers
 	mount -t cgroup2 -o nosuid,nodev,noexec,nsdelegate,memory_recursiveprot \
 		cgroup2 /sys/fs/cgroup || return 1
-	for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
+	read -r controllers </sys/fs/cgroup/cgroup.controllers
+	for c in $controllers; do
 		echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control || say "cannot enable $c"
 	done
 	say "cgroup v2: $(cat /sys/fs/cgroup/cgroup.subtree_control)"

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # Stage 1 of the guest: PID 1 of the initramfs (busybox sh). Builds the real
 # root and hands over to stage 2 (guest.sh, from the control share, run by
 # the host's static busybox):
@@ -30,7 +31,8 @@ done </modules
 p9=trans=virtio,version=9p2000.L,msize=512000
 mkdir -p /ctl /lower /rw /newroot
 mount -t 9p -o "$p9" ctl /ctl || fail "cannot mount the control share"
-. /ctl/config
+# shellcheck source=/dev/null
+. /ctl/config # VM_REPO, VM_MODULES
 # The host's / does not change under a run: let the guest cache it.
 mount -t 9p -o "$p9,ro,cache=loose" host /lower || fail "cannot mount the host's /"
 mount -t tmpfs -o mode=755 rw /rw
@@ -50,5 +52,6 @@ mkdir -p "/newroot$VM_REPO" /newroot/run/husk-vm
 mount -t 9p -o "$p9,cache=mmap" repo "/newroot$VM_REPO" || fail "cannot mount $VM_REPO"
 mount --move /ctl /newroot/run/husk-vm
 for d in dev proc sys; do mount --move "/$d" "/newroot/$d"; done
+# shellcheck disable=SC2093 # exec fails when switch_root cannot run
 exec switch_root /newroot /bin/busybox sh /run/husk-vm/guest.sh
 fail "switch_root failed"

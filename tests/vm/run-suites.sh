@@ -9,14 +9,16 @@
 #
 # Environment: HUSK_BINARY (default: build/src/cli/husk in the repo),
 # HUSK_BUILD_DIR (build), HUSK_VM_TIMEOUT (seconds for the whole guest run,
-# 1800), HUSK_VM_BATS_TIMEOUT (1500) and HUSK_VM_UNIT_TIMEOUT (300 per
+# 3600), HUSK_VM_BATS_TIMEOUT (that minus 300: the bats run is stopped
+# first, so the unit test counts survive) and HUSK_VM_UNIT_TIMEOUT (300 per
 # program); see vm-run.sh for the guest itself.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd -P)
+OUT=
 
 main() {
-	local layout=${1:-} out rc=0 counts t0 t1 passed=0 failed=0 skipped=0
+	local layout=${1:-} rc=0 counts t0 t1 passed=0 failed=0 skipped=0
 	case $layout in
 	v1 | v2) ;;
 	*)
@@ -33,18 +35,29 @@ main() {
 		echo "vm-$layout: 0 passed, 1 failed"
 		exit 1
 	fi
+	case $HUSK_BINARY in
+	"$REPO"/*) ;;
+	/tmp/* | /var/tmp/* | /run/*)
+		# The guest has fresh, empty tmpfs there; only the repo is shared.
+		echo "# $HUSK_BINARY is not visible in the guest: use one in the repo or under /usr, /opt, /work..."
+		echo "vm-$layout: 0 passed, 1 failed"
+		exit 1
+		;;
+	esac
 
-	out=$(mktemp)
-	trap 'rm -f "$out"' EXIT
+	: "${HUSK_VM_TIMEOUT:=3600}"
+	export HUSK_VM_BATS_TIMEOUT=${HUSK_VM_BATS_TIMEOUT:-$((HUSK_VM_TIMEOUT > 600 ? HUSK_VM_TIMEOUT - 300 : HUSK_VM_TIMEOUT))}
+	OUT=$(mktemp)
+	trap 'rm -f "$OUT"' EXIT
 	t0=$(date +%s)
 	# 6.1 for both layouts: Debian's 6.12 has no v1 memory or cpuset. The
-	# guest's exported HUSK_* environment comes along (vm-run.sh).
-	"$HERE/vm-run.sh" --cgroup "$layout" --kernel 6.1 --timeout "${HUSK_VM_TIMEOUT:-1800}" \
-		-- bash tests/vm/guest-suites.sh | tee "$out" | grep --line-buffered -v '^husk-vm-counts ' ||
+	# exported HUSK_* variables are passed into the guest by vm-run.sh.
+	"$HERE/vm-run.sh" --cgroup "$layout" --kernel 6.1 --timeout "$HUSK_VM_TIMEOUT" \
+		-- bash tests/vm/guest-suites.sh | tee "$OUT" | grep --line-buffered -v '^husk-vm-counts ' ||
 		rc=${PIPESTATUS[0]}
 	t1=$(date +%s)
 
-	counts=$(sed -n 's/^husk-vm-counts \([0-9]* [0-9]* [0-9]*\)$/\1/p' "$out" | tail -n1)
+	counts=$(sed -n 's/^husk-vm-counts \([0-9]* [0-9]* [0-9]*\)$/\1/p' "$OUT" | tail -n1)
 	if [ -n "$counts" ]; then
 		read -r passed failed skipped <<<"$counts"
 	fi

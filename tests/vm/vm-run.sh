@@ -86,7 +86,7 @@ pick_accel() {
 	fi
 	case $ACCEL in
 	kvm) ACCEL_ARGS=(-accel kvm -cpu host) ;;
-	tcg) ACCEL_ARGS=(-accel tcg,thread=multi -cpu max) ;;
+	tcg) ACCEL_ARGS=(-accel "tcg,thread=multi" -cpu "${HUSK_VM_CPU:-max}") ;;
 	*) die "--accel must be auto, kvm or tcg" ;;
 	esac
 }
@@ -158,6 +158,7 @@ boot() {
 }
 
 # cleanup: on any exit, stop a guest still running and drop the control dir.
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	[ -z "$QPID" ] || kill "$QPID" 2>/dev/null || true
 	[ -n "$CTL" ] || return 0
