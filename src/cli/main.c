@@ -36,7 +36,7 @@ static void print_version(void) {
          HUSK_OCI_VERSION_MIN, HUSK_OCI_VERSION_MAX);
   printf("libseccomp: %s\n", HUSK_LIBSECCOMP_VERSION);
   printf("features: +CAP +SECCOMP-PARSE +YAJL +CGROUP(v1,hybrid,v2) -SYSTEMD "
-         "-TERMINAL\n");
+         "+TERMINAL\n");
 }
 
 static void print_usage(husk_option_t *globals) {

@@ -21,8 +21,8 @@
 #include "linux/rootfs.h"
 #include "linux/scheduling.h"
 #include "linux/sync.h"
-#include "linux/terminal.h"
 #include "linux/sysctls.h"
+#include "linux/terminal.h"
 #include "runtime/hooks.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -158,19 +158,23 @@ static int setup(const husk_init_args_t *a, char **exe, int *master,
     return -1;
   if (set_init_attrs(a, err) < 0 || open_terminal(a, master, err) < 0)
     return -1;
-  return husk_process_prepare(proc, a->procfd, exe, err);
+  return husk_process_prepare(proc, a->procfd, true, exe, err);
 }
 
-/* Block until `husk start` opens the fifo, then tell it we are going. */
+/* Block until `husk start` opens the fifo. Its write end stays open, close
+ * on exec, so start reads "0" and then the end of file once the process is
+ * exec'd, or "1" and the message when a startContainer hook failed. */
 static int wait_for_start(const husk_init_args_t *a, husk_error_t **err) {
-  if (a->fifo_fd < 0)
-    return 0;
   char path[64];
   snprintf(path, sizeof path, "self/fd/%d", a->fifo_fd);
-  _cleanup_close_ int fd = openat(a->procfd, path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write(fd, "0", 1) != 1)
+  int fd = openat(a->procfd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
     return husk_error_errno(err, "open exec fifo");
-  return 0;
+  return fd;
+}
+
+static void report_to_start(int fd, const husk_error_t *err) {
+  dprintf(fd, "1%s", err && err->msg ? err->msg : "unknown error");
 }
 
 _Noreturn void husk_init_main(const husk_init_args_t *a) {
@@ -190,10 +194,18 @@ _Noreturn void husk_init_main(const husk_init_args_t *a) {
   if (master >= 0)
     close(master);
   close(a->sync_fd);
-  if (wait_for_start(a, &err) < 0 ||
-      run_hooks(a, &a->spec->hooks.start_container, "startContainer",
-                HUSK_STATUS_CREATED, &err) < 0)
+  int start_fd = wait_for_start(a, &err);
+  if (start_fd < 0)
     goto fail_late;
+  if (run_hooks(a, &a->spec->hooks.start_container, "startContainer",
+                HUSK_STATUS_CREATED, &err) < 0) {
+    report_to_start(start_fd, err);
+    goto fail_late;
+  }
+  if (write(start_fd, "0", 1) != 1) {
+    husk_error_errno(&err, "write exec fifo");
+    goto fail_late;
+  }
   husk_process_exec(&a->spec->process, exe, a->preserve_fds, &err);
 fail_late:
   /* The parent is gone: the container's stderr is the only channel left. */

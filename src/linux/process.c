@@ -18,6 +18,9 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 #ifndef CLOSE_RANGE_UNSHARE
 #define CLOSE_RANGE_UNSHARE (1U << 1)
 #endif
@@ -36,11 +39,12 @@ int husk_process_set_user(const husk_process_t *proc, husk_error_t **err) {
   return 0;
 }
 
-int husk_process_enter_cwd(const husk_process_t *proc, husk_error_t **err) {
+int husk_process_enter_cwd(const husk_process_t *proc, bool make,
+                           husk_error_t **err) {
   const char *cwd = proc->cwd && proc->cwd[0] ? proc->cwd : "/";
   if (chdir(cwd) == 0)
     return 0;
-  if (errno != ENOENT)
+  if (errno != ENOENT || !make)
     return husk_error_errno(err, "config.json: process.cwd: %s", cwd);
   if (husk_mkdir_p(cwd, 0755, err) < 0 || chdir(cwd) < 0)
     return husk_error_errno(err, "config.json: process.cwd: %s", cwd);
@@ -100,14 +104,14 @@ static int set_oom_score_adj(const husk_process_t *p, int procfd,
   return 0;
 }
 
-int husk_process_prepare(const husk_process_t *p, int procfd, char **exe,
-                         husk_error_t **err) {
+int husk_process_prepare(const husk_process_t *p, int procfd, bool make_cwd,
+                         char **exe, husk_error_t **err) {
   if (set_oom_score_adj(p, procfd, err) < 0 || husk_sched_apply(p, err) < 0 ||
       husk_rlimits_apply(p, err) < 0)
     return -1;
   umask(p->user.has_umask ? p->user.umask : 022);
   /* cwd is made as root, before the uid change, as other runtimes do. */
-  if (husk_process_enter_cwd(p, err) < 0 ||
+  if (husk_process_enter_cwd(p, make_cwd, err) < 0 ||
       husk_caps_prepare(&p->capabilities, err) < 0 ||
       husk_process_set_user(p, err) < 0 ||
       husk_caps_apply(&p->capabilities, err) < 0 ||
@@ -120,8 +124,10 @@ int husk_process_prepare(const husk_process_t *p, int procfd, char **exe,
 
 int husk_process_exec(const husk_process_t *proc, const char *path,
                       unsigned preserve_fds, husk_error_t **err) {
-  /* Nothing of the runtime may leak into the container. */
-  if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, 0) < 0)
+  /* Nothing of the runtime may leak into the container. Closed at execve
+   * itself, so whoever waits on one of them (start, on the exec fifo) sees
+   * the end only once the program runs. */
+  if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (int fd = 3 + preserve_fds; fd < 1024; fd++)
       close(fd);
   char **argv = calloc(proc->args.len + 1, sizeof *argv);

@@ -10,14 +10,16 @@
  * keeps the privileges needed until they are dropped: oomScoreAdj,
  * scheduler, ioPriority, rlimits, umask, cwd, capabilities around the user
  * change, the executable lookup (as the user), no_new_privs. */
-int husk_process_prepare(const husk_process_t *p, int procfd, char **exe,
-                         husk_error_t **err);
+int husk_process_prepare(const husk_process_t *p, int procfd, bool make_cwd,
+                         char **exe, husk_error_t **err);
 
 /* additionalGids, gid, uid (caps kept across the change, see caps.h). */
 int husk_process_set_user(const husk_process_t *proc, husk_error_t **err);
-/* Make process.cwd if missing and enter it; runs inside the new root, so
+/* Enter process.cwd, first making it if missing and `make` (the init
+ * does, exec does not, as runc); runs inside the new root, so
  * it cannot leave it. */
-int husk_process_enter_cwd(const husk_process_t *proc, husk_error_t **err);
+int husk_process_enter_cwd(const husk_process_t *proc, bool make,
+                           husk_error_t **err);
 /* Find args[0] with the container's PATH; returns the malloc'd path. */
 int husk_process_find_executable(const husk_process_t *proc, char **path,
                                  husk_error_t **err);

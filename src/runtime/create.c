@@ -362,6 +362,21 @@ out:
   return rc;
 }
 
+/* A failed create still ends with the destroy step's poststop hooks, as
+ * the runtime-spec's lifecycle says. */
+static void run_poststop(const char *id, const husk_spec_t *spec,
+                         const char *bundle) {
+  if (!spec->hooks.poststop.len)
+    return;
+  husk_state_t *st = new_state(id, spec, bundle, 0, NULL);
+  if (!st)
+    return;
+  st->status = HUSK_STATUS_STOPPED;
+  husk_hooks_run(&spec->hooks.poststop, "poststop", st, false, NULL);
+  st->annotations = (husk_kvlist_t){0};
+  husk_state_free(st);
+}
+
 int husk_create(const husk_context_t *ctx, const char *id,
                 const husk_create_opts_t *opts, husk_created_t *out,
                 husk_error_t **err) {
@@ -392,6 +407,7 @@ int husk_create(const husk_context_t *ctx, const char *id,
         husk_warn("%s", cleanup_err->msg);
         husk_error_free(cleanup_err);
       }
+      run_poststop(id, spec, bundle);
     }
   }
   husk_spec_free(spec);

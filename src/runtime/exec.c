@@ -127,7 +127,7 @@ _Noreturn static void child_main(const exec_child_t *c) {
   else if (husk_sync_expect(c->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
                             &err) == 0 &&
            open_terminal(c, &master, &err) == 0 &&
-           husk_process_prepare(c->proc, c->procfd, &exe, &err) == 0) {
+           husk_process_prepare(c->proc, c->procfd, false, &exe, &err) == 0) {
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     if (ready_and_wait(c->sync_fd, master, &err) == 0) {
       close(c->sync_fd);

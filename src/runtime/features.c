@@ -80,20 +80,6 @@ bool husk_seccomp_flag_supported(const char *name) {
   return false;
 }
 
-static bool file_starts_with(const char *path, char c) {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-  char buf = 0;
-  return fd >= 0 && read(fd, &buf, 1) == 1 && buf == c;
-}
-
-bool husk_apparmor_enabled(void) {
-  return file_starts_with("/sys/module/apparmor/parameters/enabled", 'Y');
-}
-
-bool husk_selinux_enabled(void) {
-  return access("/sys/fs/selinux/enforce", F_OK) == 0;
-}
-
 static void strv(husk_json_writer_t *w, const char *key,
                  const char *const *names) {
   husk_jw_key(w, key);
@@ -142,7 +128,8 @@ static void enabled(husk_json_writer_t *w, const char *key, bool on) {
 static void seccomp(husk_json_writer_t *w) {
   husk_jw_key(w, "seccomp");
   husk_jw_object_open(w);
-  husk_jw_kv_bool(w, "enabled", true);
+  /* Parsed but not applied yet: callers must not count on it. */
+  husk_jw_kv_bool(w, "enabled", false);
   strn(w, "actions", husk_seccomp_action_names, HUSK_SECCOMP_ACTION_COUNT);
   strn(w, "operators", husk_seccomp_op_names, HUSK_SECCOMP_OP_COUNT);
   strv(w, "archs", husk_seccomp_arch_names);
@@ -176,8 +163,9 @@ static void linux_features(husk_json_writer_t *w) {
   husk_jw_kv_bool(w, "rdma", true);
   husk_jw_object_close(w);
   seccomp(w);
-  enabled(w, "apparmor", husk_apparmor_enabled());
-  enabled(w, "selinux", husk_selinux_enabled());
+  /* Labels are validated but not applied yet. */
+  enabled(w, "apparmor", false);
+  enabled(w, "selinux", false);
   enabled(w, "intelRdt", false);
   husk_jw_key(w, "mountExtensions");
   husk_jw_object_open(w);

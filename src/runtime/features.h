@@ -15,8 +15,4 @@ char *husk_features_json(void);
  * it. False for names that are not in husk_seccomp_flag_names. */
 bool husk_seccomp_flag_supported(const char *name);
 
-/* The LSMs as the kernel reports them. */
-bool husk_apparmor_enabled(void);
-bool husk_selinux_enabled(void);
-
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "linux/pidinfo.h"
@@ -19,6 +20,10 @@ static int release_init(int dirfd, int pidfd, husk_error_t **err) {
     return husk_error_errno(err, "open exec fifo");
   struct pollfd p[2] = {{.fd = fifo, .events = POLLIN},
                         {.fd = pidfd, .events = POLLIN}};
+  /* "0" then the end of file (the process was exec'd), or "1" and why
+   * it was not. */
+  char buf[4096];
+  size_t got = 0;
   for (;;) {
     int r = poll(p, 2, START_TIMEOUT_MS);
     if (r < 0 && errno == EINTR)
@@ -26,11 +31,23 @@ static int release_init(int dirfd, int pidfd, husk_error_t **err) {
     if (r <= 0)
       return husk_error_set(err, r < 0 ? errno : 0,
                             "container init did not start in time");
-    char byte;
-    if (p[0].revents & POLLIN && read(fifo, &byte, 1) == 1)
+    ssize_t n = 0;
+    if (p[0].revents & (POLLIN | POLLHUP)) {
+      n = read(fifo, buf + got, sizeof buf - 1 - got);
+      if (n < 0 && errno == EAGAIN)
+        n = 1; /* nothing yet: keep waiting */
+      else if (n > 0)
+        got += n;
+    }
+    bool ended = n == 0 || p[1].revents || (p[0].revents & POLLERR);
+    if (!ended)
+      continue;
+    buf[got] = '\0';
+    if (got && buf[0] == '0')
       return 0;
-    if (p[1].revents || p[0].revents & (POLLHUP | POLLERR))
-      return husk_error_set(err, 0, "container init exited before start");
+    if (got && buf[0] == '1')
+      return husk_error_set(err, 0, "%s", buf + 1);
+    return husk_error_set(err, 0, "container init exited before start");
   }
 }
 

@@ -102,7 +102,7 @@ spec_config() {
 	for a in $(schema_enum SeccompArch); do f '.linux.seccomp.archs[]' | grep -qx "$a"; done
 	for a in $(schema_enum NamespaceType); do f '.linux.namespaces[]' | grep -qx "$a"; done
 	f '.linux.seccomp.archs[]' | grep -qx SCMP_ARCH_X86_64
-	[ "$(f '.linux.seccomp.enabled')" = true ]
+	[ "$(f '.linux.seccomp.enabled')" = false ]
 }
 
 @test "features: supportedFlags are known flags this kernel accepts" {
@@ -182,11 +182,10 @@ spec_config() {
 
 @test "features: cgroup, LSM and extension flags say what this husk and host do" {
 	[ "$(f '.linux.cgroup | "\(.v1) \(.v2) \(.systemd) \(.systemdUser) \(.rdma)"')" = "true true false false true" ]
-	local aa=false se=false
-	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then aa=true; fi
-	if [ -e /sys/fs/selinux/enforce ]; then se=true; fi
-	[ "$(f .linux.apparmor.enabled)" = "$aa" ]
-	[ "$(f .linux.selinux.enabled)" = "$se" ]
+		# seccomp and the LSM labels are parsed but not applied yet: not claimed.
+	[ "$(f .linux.seccomp.enabled)" = false ]
+	[ "$(f .linux.apparmor.enabled)" = false ]
+	[ "$(f .linux.selinux.enabled)" = false ]
 	[ "$(f .linux.intelRdt.enabled)" = false ]
 	[ "$(f .linux.mountExtensions.idmap.enabled)" = false ]
 }

@@ -256,13 +256,13 @@ static bool can_unshare_mounts(void) {
 
 typedef enum { ROOT_DEVPTS, ROOT_NO_DEVPTS, ROOT_CONSOLE_SYMLINK } root_kind_t;
 
-/* In a child: a tmpfs root with /dev/pts (a new devpts instance unless
- * told otherwise), chroot into it. Exits 99 if that cannot be done. */
-static void enter_test_root(root_kind_t kind) {
-  char dir[64];
-  snprintf(dir, sizeof dir, "/tmp/husk-test-terminal-XXXXXX");
+/* In a child: on `dir` (made and removed by the parent, and empty on the
+ * host: the tmpfs is only in the child's mount namespace), a root with /dev/pts
+ * (a new devpts instance unless told otherwise), chroot into it. Exits 99 if
+ * that cannot be done. */
+static void enter_test_root(root_kind_t kind, const char *dir) {
   if (unshare(CLONE_NEWNS) < 0 ||
-      mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || !mkdtemp(dir) ||
+      mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
       mount("tmpfs", dir, "tmpfs", 0, "mode=755") < 0 || chdir(dir) < 0 ||
       mkdir("dev", 0755) < 0 || mkdir("dev/pts", 0755) < 0 ||
       mkdir("etc", 0755) < 0)
@@ -278,7 +278,6 @@ static void enter_test_root(root_kind_t kind) {
       _exit(99);
     close(fd);
   }
-  /* The tmpdir stays behind in /tmp, empty once the namespace is gone. */
   if (chroot(".") < 0 || chdir("/") < 0)
     _exit(99);
 }
@@ -292,9 +291,9 @@ static void enter_test_root(root_kind_t kind) {
     }                                                                          \
   } while (0)
 
-static void setup_child(root_kind_t kind) {
+static void setup_child(root_kind_t kind, const char *dir) {
   int report = dup(STDERR_FILENO); /* stderr becomes the pty */
-  enter_test_root(kind);
+  enter_test_root(kind, dir);
   husk_process_t proc = {
       .terminal = true,
       .has_console_size = true,
@@ -347,12 +346,15 @@ static void setup_child(root_kind_t kind) {
 static void run_setup_child(root_kind_t kind) {
   if (!can_unshare_mounts())
     skip();
+  char dir[64];
+  make_tmpdir(dir, sizeof dir);
   pid_t pid = fork();
   assert_true(pid >= 0);
   if (pid == 0)
-    setup_child(kind);
+    setup_child(kind, dir);
   int st;
   assert_int_equal(waitpid(pid, &st, 0), pid);
+  assert_int_equal(rmdir(dir), 0);
   assert_true(WIFEXITED(st));
   if (WEXITSTATUS(st) == 99)
     skip();
