@@ -7,7 +7,7 @@
 #   bash tests/run.sh
 #
 # Environment: HUSK_BUILD_DIR (default "build"), BATS_TIMEOUT (seconds for
-# the whole bats run, default 900).
+# the whole bats run, default 2400).
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -110,7 +110,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "integration tests need root: not run" >&2
 	failed=$((failed + 1))
 else
-	timeout -k 10 "${BATS_TIMEOUT:-900}" bats --tap tests/integration </dev/null 2>&1 | tee "$TAP"
+	timeout -k 10 "${BATS_TIMEOUT:-2400}" bats --tap tests/integration </dev/null 2>&1 | tee "$TAP"
 	bats_rc=${PIPESTATUS[0]}
 	bp=$(grep -E '^ok ' "$TAP" | grep -cvE '^ok [0-9]+ .*# skip' || true)
 	bs=$(grep -cE '^ok [0-9]+ .*# skip' "$TAP" || true)
