@@ -177,17 +177,21 @@ int spec_val_bool(spec_ctx_t *c, const husk_json_t *n, bool *out) {
   return 0;
 }
 
+/* A number that did not convert: too large, or not an integer. */
+static int conversion_error(spec_ctx_t *c, const husk_json_t *n) {
+  if (errno == ERANGE)
+    return spec_err(c, "value out of range");
+  return spec_err(c, "expected an integer, got %.40s",
+                  husk_json_number_text(n));
+}
+
 int spec_val_u64(spec_ctx_t *c, const husk_json_t *n, uint64_t min,
                  uint64_t max, uint64_t *out) {
   if (husk_json_type(n) != HUSK_JSON_NUMBER)
     return spec_err_type(c, n, "an integer");
   uint64_t v;
-  if (husk_json_to_u64(n, &v) < 0) {
-    if (errno == ERANGE)
-      return spec_err(c, "value out of range");
-    return spec_err(c, "expected an integer, got %.40s",
-                    husk_json_number_text(n));
-  }
+  if (husk_json_to_u64(n, &v) < 0)
+    return conversion_error(c, n);
   if (v < min || v > max)
     return spec_err(c, "value out of range");
   *out = v;
@@ -199,12 +203,8 @@ int spec_val_i64(spec_ctx_t *c, const husk_json_t *n, int64_t min, int64_t max,
   if (husk_json_type(n) != HUSK_JSON_NUMBER)
     return spec_err_type(c, n, "an integer");
   int64_t v;
-  if (husk_json_to_i64(n, &v) < 0) {
-    if (errno == ERANGE)
-      return spec_err(c, "value out of range");
-    return spec_err(c, "expected an integer, got %.40s",
-                    husk_json_number_text(n));
-  }
+  if (husk_json_to_i64(n, &v) < 0)
+    return conversion_error(c, n);
   if (v < min || v > max)
     return spec_err(c, "value out of range");
   *out = v;
