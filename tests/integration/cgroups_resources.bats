@@ -246,11 +246,12 @@ echo done > /shared/done; sleep 100'
 # ---------------------------------------------------------------------------
 # devices
 
-# A linux.devices node for /dev/fuse's numbers (10:229): opening it never
+# /dev/fuse (10:229) bound from the host at /dev/hfuse: opening it never
 # fails with EPERM for any other reason than the device cgroup (without
-# the fuse module the open fails with ENODEV/ENXIO instead).
-# The node is bound from the host: a linux.devices entry would itself be
-# allowed, since the runtime-spec says those devices MUST be available.
+# the fuse module the open fails with ENODEV/ENXIO instead). Not a
+# linux.devices entry: husk allows those whatever resources.devices says
+# (the runtime-spec says they MUST be available; runc leaves them to the
+# resources.devices rules).
 fuse_node() {
 	[ -c /dev/fuse ] || skip "the host has no /dev/fuse"
 	update_config '.mounts += [{destination: "/dev/hfuse", type: "bind", source: "/dev/fuse", options: ["bind"]}]'

@@ -284,11 +284,12 @@ cgroup_mounts() {
 # leaked_cgroups [PATTERN]: cgroup dirs below the run's parent whose name
 # matches PATTERN (default: this test's, "<test number>-*").
 leaked_cgroups() {
-	local pat=${1:-${BATS_SUITE_TEST_NUMBER:-0}-*} m
+	local pat=${1:-${BATS_SUITE_TEST_NUMBER:-0}-*} m dirs=()
 	for m in $(cgroup_mounts); do
-		[ -d "$m$HUSK_CGROUP_PARENT" ] || continue
-		find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -maxdepth 1 -type d -name "$pat" 2>/dev/null
+		[ -d "$m$HUSK_CGROUP_PARENT" ] && dirs+=("$m$HUSK_CGROUP_PARENT")
 	done
+	[ ${#dirs[@]} -gt 0 ] || return 0
+	find "${dirs[@]}" -mindepth 1 -maxdepth 1 -type d -name "$pat" 2>/dev/null || true
 }
 
 # create_container ID [CREATE-FLAGS...]: `husk create --bundle $BUNDLE`.
@@ -427,15 +428,16 @@ _rootfs_ids() {
 }
 
 # Pids of live (non-zombie) processes whose root is one of our rootfs dirs.
+# (One stat over every /proc/PID/root: forking per process is too slow.)
 container_processes() {
-	local ids p r st
-	ids=$(_rootfs_ids)
-	for p in /proc/[0-9]*; do
-		r=$(stat -L -c '%d:%i' "$p/root/" 2>/dev/null) || continue
-		grep -qx "$r" <<<"$ids" || continue
-		st=$(awk '{print $3}' "$p/stat" 2>/dev/null) || continue
+	local ids p st
+	ids=$(_rootfs_ids | tr '\n' ' ')
+	for p in $(stat -L -c '%d:%i %n' /proc/[0-9]*/root/ 2>/dev/null |
+		awk -v ids=" $ids" 'index(ids, " " $1 " ") { split($2, a, "/"); print a[3] }'); do
+		st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null) || continue
+		[ -n "$st" ] || continue
 		[ "$st" = Z ] || [ "$st" = X ] && continue
-		echo "${p#/proc/}"
+		echo "$p"
 	done
 }
 

@@ -18,15 +18,13 @@ setup_suite() {
 # The run's final check: nothing leaked from any test.
 teardown_suite() {
 	source "$(dirname "${BASH_SOURCE[0]}")/helpers.bash"
-	local bad=0 p r ids mounts
-	ids=$(stat -c '%d:%i' "$HUSK_TEST_ROOTFS" 2>/dev/null) || return 0
-	for p in /proc/[0-9]*; do
-		r=$(stat -L -c '%d:%i' "$p/root/" 2>/dev/null) || continue
-		if [ "$r" = "$ids" ] && [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ]; then
-			echo "leaked container process ${p#/proc/}" >&2
-			kill -KILL "${p#/proc/}" 2>/dev/null || true
-			bad=1
-		fi
+	local bad=0 p mounts
+	[ -d "${HUSK_TEST_ROOTFS:-}" ] || return 0
+	BUNDLE=/nonexistent
+	for p in $(container_processes); do
+		echo "leaked container process $p" >&2
+		kill -KILL "$p" 2>/dev/null || true
+		bad=1
 	done
 	mounts=$(awk -v a="$BATS_RUN_TMPDIR" 'index($5, a) == 1 { print $5 }' /proc/self/mountinfo)
 	if [ -n "$mounts" ]; then
