@@ -4,11 +4,12 @@
 # test_cgroup_*) and the bats files listed in tests/vm/suites.txt, against
 # the host-built husk. Prints their cmocka/TAP output and, as the last line,
 #   vm-LAYOUT: N passed, N failed
-# (skipped tests are counted on the "# vm-LAYOUT: N skipped" line before it).
+# preceded by "# vm-LAYOUT: S s (boot + suites), N skipped".
 # Exit status 0 when nothing failed, 1 otherwise.
 #
 # Environment: HUSK_BINARY (default: build/src/cli/husk in the repo),
-# HUSK_BUILD_DIR (build), HUSK_VM_TIMEOUT (seconds for the whole guest run,
+# HUSK_BUILD_DIR (build), HUSK_VM_SUITES (bats files to run instead of the
+# list, space-separated), HUSK_VM_TIMEOUT (seconds for the whole guest run,
 # 3600), HUSK_VM_BATS_TIMEOUT (that minus 300: the bats run is stopped
 # first, so the unit test counts survive) and HUSK_VM_UNIT_TIMEOUT (300 per
 # program); see vm-run.sh for the guest itself.
