@@ -206,6 +206,13 @@ static int parse_personality(spec_ctx_t *c, const husk_json_t *obj,
                     "LINUX32)",
                     SPEC_Q(p->domain));
   }
+  /* config-linux.md defines no flag values yet. */
+  if (p->flags.len) {
+    spec_path_key(c, "flags");
+    spec_path_index(c, 0);
+    return spec_err(c, "unknown personality flag %s (none are defined)",
+                    SPEC_Q(p->flags.items[0]));
+  }
   return 0;
 }
 

@@ -249,7 +249,9 @@ static const tcase_t cases[] = {
         "\"RLIMIT_NOFILE\"",
         .process = "'rlimits':[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},"
                    "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]"),
-    BAD("soft above hard", "process.rlimits[0]: RLIMIT_CORE: soft limit 2 is above the hard limit 1",
+    BAD("soft above hard",
+        "process.rlimits[0]: RLIMIT_CORE: soft limit 2 is above the hard limit "
+        "1",
         .process = "'rlimits':[{'type':'RLIMIT_CORE','soft':2,'hard':1}]"),
     BAD("rlimit without hard", "process.rlimits[0].hard: required",
         .process = "'rlimits':[{'type':'RLIMIT_CORE','soft':2}]"),
@@ -573,6 +575,11 @@ static const tcase_t cases[] = {
         "linux.personality.domain: unknown personality domain "
         "\"LINUX64\"",
         .linux_ = "'personality':{'domain':'LINUX64'}"),
+    BAD("personality flags",
+        "=config.json: linux.personality.flags[0]: unknown personality "
+        "flag \"ADDR_NO_RANDOMIZE\" (none are defined)",
+        .linux_ = "'personality':{'domain':'LINUX32','flags':"
+                  "['ADDR_NO_RANDOMIZE']}"),
     BAD("memoryPolicy mode",
         "linux.memoryPolicy.mode: unknown memory policy "
         "mode \"MPOL_FAST\"",
