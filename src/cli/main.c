@@ -21,7 +21,7 @@ static const struct {
     {"delete", husk_cmd_delete, "delete a container"},
     {"list", husk_cmd_list, "list containers"},
     {"spec", husk_cmd_spec, "write a starting config.json"},
-        {"exec", husk_cmd_exec, "run a new process inside a container"},
+    {"exec", husk_cmd_exec, "run a new process inside a container"},
     {"features", husk_cmd_features, "print the features this husk supports"},
     {"pause", husk_cmd_pause, "freeze every process of a container"},
     {"resume", husk_cmd_resume, "thaw a paused container"},
@@ -50,13 +50,25 @@ static void print_usage(husk_option_t *globals) {
   printf("\n`husk <command> --help` shows the options of a command.\n");
 }
 
+/* Without --root: unprivileged, under the user's runtime dir as runc does
+ * ($XDG_RUNTIME_DIR/husk); without one (or as root), HUSK_DEFAULT_ROOT. */
+static const char *default_root(void) {
+  static char buf[4096];
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  if (geteuid() == 0 || !xdg || !*xdg ||
+      snprintf(buf, sizeof buf, "%s/husk", xdg) >= (int)sizeof buf)
+    return HUSK_DEFAULT_ROOT;
+  return buf;
+}
+
 int main(int argc, char **argv) {
-  husk_context_t ctx = {.root = HUSK_DEFAULT_ROOT};
+  husk_context_t ctx = {.root = NULL};
   const char *log_path = NULL, *log_format = "text", *rootless = NULL;
   bool debug = false, version = false, help = false;
   husk_option_t globals[] = {
       {"root", 0, HUSK_OPT_STRING, &ctx.root,
-       "state directory (default " HUSK_DEFAULT_ROOT ")"},
+       "state directory (default " HUSK_DEFAULT_ROOT
+       ", $XDG_RUNTIME_DIR/husk when not root)"},
       {"log", 0, HUSK_OPT_STRING, &log_path, "also write messages to FILE"},
       {"log-format", 0, HUSK_OPT_STRING, &log_format, "text or json"},
       {"debug", 0, HUSK_OPT_BOOL, &debug, "log debug messages"},
@@ -75,6 +87,8 @@ int main(int argc, char **argv) {
   husk_error_t *err = NULL;
   if (husk_args_parse(&global, argc, argv, &rest, &nrest, &err) < 0)
     return husk_cli_fail(err);
+  if (!ctx.root)
+    ctx.root = default_root();
   if (strcmp(log_format, "text") && strcmp(log_format, "json")) {
     fprintf(stderr, "husk: --log-format: expected text or json, got \"%s\"\n",
             log_format);

@@ -96,8 +96,15 @@ static int make_node(int rootfd, const husk_device_t *d, bool userns,
   if (dirfd < 0)
     return husk_error_wrap(err, "device %s", d->path);
   if (make_node_at(dirfd, name, d, userns) < 0 &&
-      !(optional && errno == ENOENT))
+      !(optional && errno == ENOENT)) {
+    if (userns && errno == ENOENT && d->type != 'p')
+      return husk_error_errno(err,
+                              "device %s: in a user namespace the host's "
+                              "node is bound (mknod is not allowed), and the "
+                              "host has none",
+                              d->path);
     return husk_error_errno(err, "device %s", d->path);
+  }
   return 0;
 }
 

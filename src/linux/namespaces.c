@@ -132,32 +132,3 @@ int husk_ns_setup_cgroup(const husk_ns_plan_t *plan, husk_error_t **err) {
     return husk_error_errno(err, "create cgroup namespace");
   return 0;
 }
-
-static int write_map(pid_t pid, const char *file, const husk_idmaps_t *maps,
-                     husk_error_t **err) {
-  char buf[4096];
-  size_t used = 0;
-  for (size_t i = 0; i < maps->len; i++) {
-    int n = snprintf(buf + used, sizeof buf - used, "%u %u %u\n",
-                     maps->items[i].container_id, maps->items[i].host_id,
-                     maps->items[i].size);
-    if (n < 0 || (size_t)n >= sizeof buf - used)
-      return husk_error_set(err, 0, "%s: too many mappings", file);
-    used += n;
-  }
-  if (used == 0)
-    return 0;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
-  if (husk_write_file_at(AT_FDCWD, path, buf, used, err) < 0)
-    return husk_error_wrap(err, "config.json: linux.%s",
-                           file[0] == 'u' ? "uidMappings" : "gidMappings");
-  return 0;
-}
-
-int husk_userns_write_maps(const husk_spec_t *spec, pid_t pid,
-                           husk_error_t **err) {
-  if (write_map(pid, "uid_map", &spec->linux_.uid_mappings, err) < 0)
-    return -1;
-  return write_map(pid, "gid_map", &spec->linux_.gid_mappings, err);
-}

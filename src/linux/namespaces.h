@@ -35,8 +35,4 @@ int husk_ns_setup_time(const husk_spec_t *spec, const husk_ns_plan_t *plan,
 /* Child, after SETUP: a new cgroup namespace if asked. */
 int husk_ns_setup_cgroup(const husk_ns_plan_t *plan, husk_error_t **err);
 
-/* Parent: write /proc/<pid>/{uid,gid}_map for a new user namespace. */
-int husk_userns_write_maps(const husk_spec_t *spec, pid_t pid,
-                           husk_error_t **err);
-
 #endif

@@ -47,13 +47,25 @@ int husk_validate_id(const char *id, husk_error_t **err) {
   return 0;
 }
 
+/* An unprivileged user refused the state root: say what to do. */
+static int hint_unprivileged(const husk_context_t *ctx, husk_error_t **err) {
+  if (err && *err && (*err)->errno_value == EACCES && geteuid() != 0)
+    husk_error_wrap(err,
+                    "state root %s (not root: set XDG_RUNTIME_DIR or pass "
+                    "--root)",
+                    ctx->root);
+  return -1;
+}
+
 static int open_root(const husk_context_t *ctx, bool create,
                      husk_error_t **err) {
   if (create && husk_mkdir_p(ctx->root, 0711, err) < 0)
-    return -1;
+    return hint_unprivileged(ctx, err);
   int fd = open(ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 && !(errno == ENOENT && !create))
+  if (fd < 0 && !(errno == ENOENT && !create)) {
     husk_error_errno(err, "open state root %s", ctx->root);
+    return hint_unprivileged(ctx, err);
+  }
   return fd;
 }
 
@@ -72,9 +84,10 @@ static int open_container_dir(const husk_context_t *ctx, const char *id,
   *rootfd = open_root(ctx, false, err);
   if (*rootfd < 0 && *err)
     return -1;
-  int fd = *rootfd < 0 ? -1
-                       : openat(*rootfd, id,
-                                O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = *rootfd < 0
+               ? -1
+               : openat(*rootfd, id,
+                        O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     if (*rootfd < 0 || errno == ENOENT)
       return husk_error_set(err, 0, "container \"%s\" does not exist", id);
@@ -106,7 +119,8 @@ int husk_state_dir_create(const husk_context_t *ctx, const char *id,
   if (mkdirat(rootfd, id, 0711) < 0) {
     if (errno == EEXIST)
       return husk_error_set(err, 0, "container \"%s\" already exists", id);
-    return husk_error_errno(err, "create state dir %s/%s", ctx->root, id);
+    husk_error_errno(err, "create state dir %s/%s", ctx->root, id);
+    return hint_unprivileged(ctx, err);
   }
   _cleanup_close_ int fd =
       openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

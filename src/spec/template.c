@@ -90,9 +90,10 @@ static void write_mounts(husk_json_writer_t *w, bool rootless) {
               (strlist_t){"nosuid", "noexec", "nodev", NULL});
   if (rootless) {
     /* A fresh sysfs needs a network namespace owned by our user namespace,
-     * and the rootless template shares the host's network. */
+     * and the rootless template shares the host's network: the host's
+     * /sys, read-only down to the cgroup mounts below it ("rro"). */
     write_mount(w, "/sys", "none", "/sys",
-                (strlist_t){"rbind", "nosuid", "noexec", "nodev", "ro", NULL});
+                (strlist_t){"rbind", "nosuid", "noexec", "nodev", "rro", NULL});
   } else {
     write_mount(w, "/sys", "sysfs", "sysfs",
                 (strlist_t){"nosuid", "noexec", "nodev", "ro", NULL});
