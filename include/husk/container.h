@@ -47,9 +47,10 @@ typedef struct {
   bool no_pivot;
   bool no_new_keyring;
   unsigned preserve_fds;
-  bool detach; /* run only */
+  const char *pidfd_socket; /* receives a pidfd of the init */
+  bool detach;              /* run only */
   bool attached; /* set by run in the foreground: it can drive a terminal */
-  bool keep;   /* run only */
+  bool keep;     /* run only */
 } husk_create_opts_t;
 
 typedef struct {
@@ -65,7 +66,10 @@ typedef struct {
   char **caps; /* added to all sets but inheritable */
   int n_caps;
   bool no_new_privs, tty, detach, ignore_paused;
-  const char *console_socket, *pid_file, *cgroup, *apparmor, *process_label;
+  const char *console_socket, *pid_file, *apparmor, *process_label;
+  const char *pidfd_socket;
+  char **cgroups; /* --cgroup: [CTRL[,CTRL]:]PATH under the container's */
+  int n_cgroups;
   unsigned preserve_fds;
 } husk_exec_opts_t;
 

@@ -184,6 +184,8 @@ void husk_create_options(husk_create_opts_t *o, husk_option_t *opts) {
        "keep the caller's session keyring"},
       {"preserve-fds", 0, HUSK_OPT_UINT, &o->preserve_fds,
        "pass this many fds, from 3 up, to the container"},
+      {"pidfd-socket", 0, HUSK_OPT_STRING, &o->pidfd_socket,
+       "unix socket that receives a pidfd of the container's init"},
   };
   memcpy(opts, common, sizeof common);
 }

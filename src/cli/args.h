@@ -51,8 +51,8 @@ int husk_cli_with_id(husk_command_t *cmd, int argc, char **argv,
                      husk_id_action_fn action, const husk_context_t *ctx,
                      void *data);
 
-/* The flags create and run share, written into opts[0..6). */
-#define HUSK_CREATE_OPTION_COUNT 6
+/* The flags create and run share, written into opts[0..7). */
+#define HUSK_CREATE_OPTION_COUNT 7
 void husk_create_options(husk_create_opts_t *o, husk_option_t *opts);
 
 /* Print the error through the log and return the exit status 1. */

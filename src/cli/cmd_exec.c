@@ -2,9 +2,16 @@
 
 #include <stdlib.h>
 
+#include "linux/self_exe.h"
+
 int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
+  husk_error_t *err = NULL;
+  /* This process will join the container: first make its exe a sealed
+   * copy of husk rather than the host's binary. */
+  if (husk_self_exe_ensure_sealed(&err) < 0)
+    return husk_cli_fail(err);
   husk_exec_opts_t o = {0};
-  husk_opt_list_t env = {0}, gids = {0}, caps = {0};
+  husk_opt_list_t env = {0}, gids = {0}, caps = {0}, cgroups = {0};
   husk_option_t options[] = {
       {"process", 'p', HUSK_OPT_STRING, &o.process_file,
        "a process.json to run instead of COMMAND"},
@@ -28,8 +35,10 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
       {"process-label", 0, HUSK_OPT_STRING, &o.process_label, "SELinux label"},
       {"preserve-fds", 0, HUSK_OPT_UINT, &o.preserve_fds,
        "pass this many fds, from 3 up, to the process"},
-      {"cgroup", 0, HUSK_OPT_STRING, &o.cgroup,
-       "sub-cgroup to run the process in"},
+      {"cgroup", 0, HUSK_OPT_LIST, &cgroups,
+       "[CTRL[,CTRL]:]PATH: run in this existing sub-cgroup (repeatable)"},
+      {"pidfd-socket", 0, HUSK_OPT_STRING, &o.pidfd_socket,
+       "unix socket that receives a pidfd of the process"},
       {"ignore-paused", 0, HUSK_OPT_BOOL, &o.ignore_paused,
        "exec even into a paused container"},
       {0},
@@ -43,7 +52,6 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
                         true};
   char **args;
   int n;
-  husk_error_t *err = NULL;
   int rc = husk_args_parse(&cmd, argc, argv, &args, &n, &err);
   if (rc != 0)
     return rc < 0 ? husk_cli_fail(err) : 0;
@@ -55,11 +63,14 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
   o.n_additional_gids = gids.len;
   o.caps = caps.items;
   o.n_caps = caps.len;
+  o.cgroups = cgroups.items;
+  o.n_cgroups = cgroups.len;
   int status = 0;
   rc = husk_container_exec(ctx, args[0], &o, &status, &err);
   free(args);
   free(env.items);
   free(gids.items);
   free(caps.items);
+  free(cgroups.items);
   return rc < 0 ? husk_cli_fail(err) : status;
 }

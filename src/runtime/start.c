@@ -7,6 +7,7 @@
 
 #include "linux/pidinfo.h"
 #include "runtime/hooks.h"
+#include "runtime/notify_socket.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -60,7 +61,8 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
   if (husk_state_load_at(dirfd, id, &st, err) < 0)
     return -1;
   int rc = -1;
-  _cleanup_close_ int pidfd = -1;
+  _cleanup_close_ int pidfd = -1, notify = -1;
+  pid_t pid = st->pid;
   if (st->status != HUSK_STATUS_CREATED) {
     husk_error_set(err, 0, "cannot start container \"%s\": it is %s", id,
                    husk_status_name(st->status));
@@ -71,7 +73,9 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
     husk_error_set(err, 0, "cannot start container \"%s\": it has stopped", id);
     goto out;
   }
-  if (release_init(dirfd, pidfd, err) < 0)
+  /* Bound before the init runs, so no early READY is lost. */
+  if (husk_notify_listen(dirfd, &notify, err) < 0 ||
+      release_init(dirfd, pidfd, err) < 0)
     goto out;
   husk_debug("start %s: init %d released", id, st->pid);
   /* No fifo = running: the status is derived from it. */
@@ -85,5 +89,10 @@ int husk_container_start(const husk_context_t *ctx, const char *id,
   rc = 0;
 out:
   husk_state_free(st);
+  if (rc == 0 && notify >= 0) {
+    /* Waiting for READY may take long: not under the state lock. */
+    close(husk_steal_fd(&dirfd));
+    rc = husk_notify_relay(notify, pidfd, pid, err);
+  }
   return rc;
 }
