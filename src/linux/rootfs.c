@@ -68,12 +68,25 @@ static int mount_rootfs(const char *rootfs, husk_error_t **err) {
   return husk_steal_fd(&fd);
 }
 
+/* With ctx->before_cgroup, the cgroup mounts go last when that changes
+ * nothing, so that everything else is done while the init waits to be in
+ * its cgroups; otherwise the wait comes first. */
 static int build(int rootfd, const husk_rootfs_ctx_t *ctx, husk_error_t **err) {
   const husk_spec_t *spec = ctx->spec;
-  if (husk_mounts_apply(rootfd, spec, ctx->userns, ctx->cgroupns, err) < 0 ||
+  bool wait = ctx->before_cgroup != NULL;
+  bool last = wait && husk_mounts_cgroup_last(spec);
+  if (wait && !last && ctx->before_cgroup(ctx->before_cgroup_data, err) < 0)
+    return -1;
+  if (husk_mounts_apply(rootfd, spec, ctx->userns, ctx->cgroupns,
+                        last ? HUSK_MOUNTS_BUT_CGROUP : HUSK_MOUNTS_ALL,
+                        err) < 0 ||
       husk_devices_setup(rootfd, spec, ctx->userns, err) < 0 ||
       husk_paths_mask(rootfd, &spec->linux_.masked_paths, err) < 0 ||
       husk_paths_readonly(rootfd, &spec->linux_.readonly_paths, err) < 0)
+    return -1;
+  if (last && (ctx->before_cgroup(ctx->before_cgroup_data, err) < 0 ||
+               husk_mounts_apply(rootfd, spec, ctx->userns, ctx->cgroupns,
+                                 HUSK_MOUNTS_ONLY_CGROUP, err) < 0))
     return -1;
   return 0;
 }

@@ -17,6 +17,11 @@ typedef struct {
   bool cgroupns;      /* in its own cgroup namespace: `cgroup` mounts show
                          the container's view instead of the host's tree */
   bool no_pivot;      /* --no-pivot: MS_MOVE + chroot instead */
+  /* Run once before the cgroup mounts (NULL: nothing), which come last
+   * when that changes nothing (husk_mounts_cgroup_last): the init waits
+   * there until it is in all its cgroups, then makes its cgroup namespace. */
+  int (*before_cgroup)(void *data, husk_error_t **err);
+  void *before_cgroup_data;
 } husk_rootfs_ctx_t;
 
 /* Everything up to the switch of root. Needs a mount namespace of its own

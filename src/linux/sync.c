@@ -2,13 +2,26 @@
  *
  * clang-format off
  *   type    direction        payload               meaning
- *   SETUP   parent -> child  -                     maps written, cgroup
- *                                                  joined: go on
+ *   SETUP   parent -> child  -                     maps written (exec:
+ *                                                  cgroup joined too): go on
+ *   CGROUP_DONE parent -> child -                  create: the init is in
+ *                                                  all its cgroups. Sent
+ *                                                  after SETUP: the v1
+ *                                                  cgroup.procs writes (an
+ *                                                  RCU grace period) overlap
+ *                                                  the init's mounts; it
+ *                                                  waits for this only before
+ *                                                  its cgroup namespace and
+ *                                                  cgroup mounts
  *   HOOKS   child -> parent  -                     namespaces made, before
  *                                                  pivot: run the runtime's
  *                                                  create hooks, answer SETUP
  *   READY   child -> parent  -                     set up, waiting for start
  *   ERROR   child -> parent  errno, message text   setup failed; child exits
+ *   SECCOMP child -> parent  - (fd: listener)      filter loaded with
+ *                                                  SCMP_ACT_NOTIFY rules: send
+ *                                                  the fd to listenerPath's
+ *                                                  agent; comes before READY
  * clang-format on
  *
  * SEQPACKET keeps message boundaries, and EOF tells the parent that the child
@@ -127,7 +140,10 @@ int husk_sync_expect_fd(int fd, int pidfd, husk_sync_type_t want,
         *passfd = got_fd;
       else if (got_fd >= 0)
         close(got_fd);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+      /* ECONNRESET: the peer exited with a message of ours unread (create
+       * sends CGROUP_DONE without waiting); it is reported once, before
+       * what the peer sent, which the next read returns. */
+      if (n < 0 && (errno == EAGAIN || errno == EINTR || errno == ECONNRESET))
         continue;
       if (n < 0)
         return husk_error_errno(err, "sync: receive");

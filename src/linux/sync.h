@@ -12,6 +12,11 @@ typedef enum {
   HUSK_SYNC_ERROR,     /* child -> parent: setup failed (errno + text) */
   HUSK_SYNC_HOOKS,     /* child -> parent: namespaces made, before pivot:
                           run prestart/createRuntime, then answer SETUP */
+  HUSK_SYNC_SECCOMP,   /* child -> parent: fd = seccomp listener, for the
+                          agent at linux.seccomp.listenerPath */
+  /* parent -> child, create only: in every cgroup now (create's SETUP comes
+   * before the cgroup writes): make the cgroup namespace and mounts. */
+  HUSK_SYNC_CGROUP_DONE,
 } husk_sync_type_t;
 
 /* Send a message with no payload. */

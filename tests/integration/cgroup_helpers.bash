@@ -226,15 +226,20 @@ cg_setup() {
 # The container cgroups this file made and that are still there: every
 # directory named after one of its ids, below /husk, the test parents or
 # the run's parent (HUSK_CGROUP_PARENT, where husk_io puts containers).
+# One find for all hierarchies: a pure v1 host has a dozen, and each
+# process costs a lot in the TCG guests (tests/vm).
 cg_leftovers() {
-	local m
+	local m d starts=()
 	for m in $(cg_all_roots); do
-		ls -d "$m/husk/$CGT_TAG"-* 2>/dev/null || true
-		[ -z "${HUSK_CGROUP_PARENT:-}" ] || [ ! -d "$m$HUSK_CGROUP_PARENT" ] ||
-			find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -type d -name "*$CGT_TAG-*"
-		[ ! -d "$m$CGT_PARENT" ] || find "$m$CGT_PARENT" -mindepth 1 -type d -name "$CGT_TAG-*"
-		[ ! -d "$m/husk/$CGT_REL" ] || find "$m/husk/$CGT_REL" -mindepth 1 -type d -name "$CGT_TAG-*"
+		for d in "$m/husk/$CGT_TAG"-*; do
+			[ ! -d "$d" ] || echo "$d"
+		done
+		for d in "$m$CGT_PARENT" "$m/husk/$CGT_REL" ${HUSK_CGROUP_PARENT:+"$m$HUSK_CGROUP_PARENT"}; do
+			[ ! -d "$d" ] || starts+=("$d")
+		done
 	done
+	[ ${#starts[@]} -eq 0 ] ||
+		find "${starts[@]}" -mindepth 1 -type d -name "*$CGT_TAG-*" 2>/dev/null || true
 }
 
 # rmdir a test-owned cgroup tree, deepest first (only empty cgroups go).

@@ -122,6 +122,40 @@ assert_all_paths() {
 	[ "$ns" != "$(host_ns cgroup)" ]
 }
 
+# The init joins its v1 cgroups while it makes its other mounts; its cgroup
+# namespace, and so the cgroup mount's root, must still be its own cgroup.
+@test "cgroups: the cgroup mount of a cgroup namespace is rooted at the container's cgroup in every hierarchy" {
+	local id f n=0
+	id=$(cg_id nsmount)
+	update_config '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+	    options: ["nosuid", "noexec", "nodev", "ro"]}]'
+	set_cmd 'for f in /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/*/cgroup.procs; do
+	    [ ! -e "$f" ] || echo "$f" $(cat "$f"); done'
+	run_container "$id"
+	[ "$status" -eq 0 ]
+	# One line per hierarchy, each listing the container's pid 1.
+	while read -r f procs; do
+		[[ " $procs " == *" 1 "* ]] || {
+			echo "$f does not list pid 1: $procs" >&2
+			return 1
+		}
+		n=$((n + 1))
+	done <<<"$stdout"
+	[ "$n" -eq "$(cg_all_roots | wc -l)" ]
+}
+
+@test "cgroups: readonlyPaths over the cgroup mount make it read-only" {
+	local id
+	id=$(cg_id nsro)
+	update_config '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+	    options: ["nosuid", "noexec", "nodev"]}]
+	    | .linux.readonlyPaths = ["/sys/fs/cgroup"]'
+	set_cmd 'awk '"'"'$5 == "/sys/fs/cgroup" { o = $6 } END { print o }'"'"' /proc/self/mountinfo'
+	run_container "$id"
+	[ "$status" -eq 0 ]
+	[[ "$stdout" == ro* ]]
+}
+
 # ---------------------------------------------------------------------------
 # Create errors: a clear message, non-zero exit, and nothing left.
 

@@ -51,9 +51,9 @@ run_unit_tests() {
 	fi
 }
 
-# The bats files: $HUSK_VM_SUITES (space-separated) when set, for a one-off
-# run of other files, else the list in suites.txt.
-suite_files() {
+# The suite list: $HUSK_VM_SUITES (space-separated files) when set, for a
+# one-off run of other files, else suites.txt (see there for its format).
+suite_lines() {
 	if [ -n "${HUSK_VM_SUITES:-}" ]; then
 		tr -s ' ' '\n' <<<"$HUSK_VM_SUITES"
 	else
@@ -61,23 +61,24 @@ suite_files() {
 	fi
 }
 
-run_bats() {
-	local f files=() out rc=0 p s n
-	section "bats (${HUSK_VM_SUITES:-$SUITES})"
-	while read -r f; do
-		case $f in '' | '#'*) continue ;; esac
-		if [ -f "$f" ]; then
-			files+=("$f")
-		else
-			echo "# $f: not there, skipped"
-		fi
-	done < <(suite_files)
-	[ ${#files[@]} -gt 0 ] || return 0
+# test_names FILE: the names of a bats file's tests, one a line.
+test_names() {
+	sed -n 's/^@test "\(.*\)" {$/\1/p' "$1"
+}
+
+# ere_quote: each line of stdin as an extended regex matching it literally.
+ere_quote() {
+	sed 's/[][\.*^$+?(){}|]/\\&/g'
+}
+
+# bats_run TIMEOUT [BATS-ARGS...] FILE...: one bats run, its TAP output
+# shown and added to the counts.
+bats_run() {
+	local limit=$1 out rc=0 p s n
+	shift
 	out=$(mktemp)
-	# One bats run for all files: setup_suite builds the rootfs once.
 	# --timing: the guest is 10-50 times slower than the host; show where.
-	timeout -k 10 "${HUSK_VM_BATS_TIMEOUT:-3300}" bats --tap --timing "${files[@]}" </dev/null 2>&1 |
-		tee "$out" || rc=$?
+	timeout -k 10 "$limit" bats --tap --timing "$@" </dev/null 2>&1 | tee "$out" || rc=$?
 	p=$(grep -E '^ok ' "$out" | grep -cvE '^ok [0-9]+ .*# skip' || true)
 	s=$(grep -cE '^ok [0-9]+ .*# skip' "$out" || true)
 	n=$(grep -cE '^not ok ' "$out" || true)
@@ -87,6 +88,66 @@ run_bats() {
 	fi
 	passed=$((passed + p)) failed=$((failed + n)) skipped=$((skipped + s))
 	rm -f "$out"
+}
+
+# pick FILE INCLUDES EXCLUDES: the names of FILE's tests that match one of
+# the INCLUDES regexes (one a line; none: every test) and none of the
+# EXCLUDES, as literal regexes, one a line.
+pick() {
+	local names=$1 inc=${2%$'\n'} exc=${3%$'\n'} re out
+	if [ -z "$inc" ]; then
+		out=$names
+	else
+		out=$(while IFS= read -r re; do grep -E -- "$re" <<<"$names"; done <<<"$inc" | sort -u)
+	fi
+	if [ -n "$exc" ]; then
+		out=$(grep -vEf <(printf '%s\n' "$exc") <<<"$out" || true)
+	fi
+	[ -z "$out" ] || ere_quote <<<"$out"
+}
+
+# One bats run for everything picked (setup_suite builds the rootfs once),
+# with the picked tests' exact names as its --filter. An entry that
+# matches no test (one was renamed) is a failure, so that the list cannot
+# silently stop testing something.
+run_bats() {
+	local line f re names files=() alts=() n
+	local -A inc=() exc=()
+	section "bats (${HUSK_VM_SUITES:-$SUITES})"
+	while read -r line; do
+		case $line in '' | '#'*) continue ;; esac
+		f=${line%%:*} re=
+		if [ "$f" != "$line" ]; then
+			re=${line#*:}
+			re=${re# }
+		fi
+		if [ ! -f "$f" ]; then
+			echo "# $f: not there, skipped"
+			continue
+		fi
+		[[ " ${files[*]} " == *" $f "* ]] || files+=("$f")
+		[ -n "$re" ] || continue
+		if ! test_names "$f" | grep -qE -- "${re#!}"; then
+			echo "# $SUITES: '$line' matches no test of $f (renamed?)"
+			failed=$((failed + 1))
+		elif [ "${re:0:1}" = '!' ]; then
+			exc[$f]+="${re#!}"$'\n'
+		else
+			inc[$f]+="$re"$'\n'
+		fi
+	done < <(suite_lines)
+	for f in "${files[@]}"; do
+		names=$(test_names "$f")
+		while IFS= read -r n; do
+			[ -z "$n" ] || alts+=("$n")
+		done < <(pick "$names" "${inc[$f]:-}" "${exc[$f]:-}")
+	done
+	[ ${#alts[@]} -gt 0 ] || return 0
+	echo "# ${#alts[@]} tests from ${#files[@]} files"
+	bats_run "${HUSK_VM_BATS_TIMEOUT:-3300}" --filter "^($(
+		IFS='|'
+		echo "${alts[*]}"
+	))\$" "${files[@]}"
 }
 
 main() {

@@ -33,8 +33,11 @@ setup_dev() {
 	ln -sf /proc/self/fd/1 /dev/stdout
 	ln -sf /proc/self/fd/2 /dev/stderr
 	# Device nodes a real host has and tests open (the devices cgroup tests
-	# probe /dev/loop0): loop is a module in Debian's kernel.
+	# probe /dev/loop0 and /dev/fuse): both are modules in Debian's kernel.
 	modprobe loop || say "cannot load the loop module"
+	modprobe fuse || say "cannot load the fuse module"
+	# BFQ brings the blkio.bfq.weight (v1) and io.bfq.weight (v2) files.
+	modprobe bfq || say "cannot load the bfq module"
 }
 
 # Pure v2, mounted as systemd does, with every controller handed down from

@@ -3,8 +3,8 @@
 # (guest-suites.sh) the cgroup unit tests (build/tests/unit/cgroup/
 # test_cgroup_*) and the bats files listed in tests/vm/suites.txt, against
 # the host-built husk. Prints their cmocka/TAP output and, as the last line,
-#   vm-LAYOUT: N passed, N failed
-# preceded by "# vm-LAYOUT: S s (boot + suites), N skipped".
+#   vm-LAYOUT: N passed, N failed, N skipped
+# preceded by "# vm-LAYOUT: S s (boot + suites), host load L1 L5 L15".
 # Exit status 0 when nothing failed, 1 otherwise.
 #
 # Environment: HUSK_BINARY (default: build/src/cli/husk in the repo),
@@ -33,7 +33,7 @@ main() {
 	export HUSK_BINARY
 	if [ ! -x "$HUSK_BINARY" ]; then
 		echo "# no husk binary at $HUSK_BINARY (meson setup build && ninja -C build)"
-		echo "vm-$layout: 0 passed, 1 failed"
+		echo "vm-$layout: 0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 	case $HUSK_BINARY in
@@ -41,7 +41,7 @@ main() {
 	/tmp/* | /var/tmp/* | /run/*)
 		# The guest has fresh, empty tmpfs there; only the repo is shared.
 		echo "# $HUSK_BINARY is not visible in the guest: use one in the repo or under /usr, /opt, /work..."
-		echo "vm-$layout: 0 passed, 1 failed"
+		echo "vm-$layout: 0 passed, 1 failed, 0 skipped"
 		exit 1
 		;;
 	esac
@@ -67,8 +67,9 @@ main() {
 		echo "# vm-$layout: the guest run failed with status $rc"
 		failed=$((failed + 1))
 	fi
-	echo "# vm-$layout: $((t1 - t0)) s (boot + suites), $skipped skipped"
-	echo "vm-$layout: $passed passed, $failed failed"
+	# TCG time depends on what else the host runs: show its load too.
+	echo "# vm-$layout: $((t1 - t0)) s (boot + suites), host load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "vm-$layout: $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }
 
