@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # README command 2: on Debian 12 as root, install what is missing, build
-# husk, run the cmocka unit tests and the bats integration suites, and end
-# with the line "N passed, N failed[, N skipped]". Exit status non-zero if
-# anything failed.
+# husk, run the cmocka unit tests and the bats integration suites, then the
+# cgroup suites again in a pure cgroup v2 and a pure v1 QEMU guest
+# (tests/vm), and end with the line "N passed, N failed[, N skipped]" over
+# all of them. Exit status non-zero if anything failed.
 #
 #   bash tests/run.sh
 #
 # Environment: HUSK_BUILD_DIR (default "build"), BATS_TIMEOUT (seconds for
-# the whole bats run, default 2400).
+# the whole bats run, default 2400), HUSK_VM_LAYOUTS (guest layouts, default
+# "v2 v1"; empty: no guest run), HUSK_VM_TIMEOUT (seconds per guest, default
+# 1800).
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -40,7 +43,7 @@ section() {
 section "dependencies"
 PKGS=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
 	libcmocka-dev bats jq busybox-static golang-github-opencontainers-specs-dev
-	python3-jsonschema procps util-linux)
+	python3-jsonschema procps util-linux scdoc uidmap)
 missing=()
 for p in "${PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -123,6 +126,30 @@ else
 	passed=$((passed + bp))
 	failed=$((failed + bf))
 	skipped=$((skipped + bs))
+fi
+
+# ---------------------------------------------------------------------------
+# Pure v2 and pure v1 hosts, which this one may not be: the cgroup suites in
+# a QEMU guest per layout, the two side by side (tests/vm/README.md).
+VM_LAYOUTS=${HUSK_VM_LAYOUTS-v2 v1}
+section "cgroup layouts in QEMU guests (tests/vm): ${VM_LAYOUTS:-none}"
+if [ -z "$VM_LAYOUTS" ]; then
+	echo "not run: HUSK_VM_LAYOUTS is empty"
+else
+	VMLOG="$WORK/vm.log"
+	# shellcheck disable=SC2086 # a list of layouts
+	HUSK_BUILD_DIR=$BUILD HUSK_VM_TIMEOUT=${HUSK_VM_TIMEOUT:-1800} \
+		bash tests/vm/run-layouts.sh $VM_LAYOUTS </dev/null 2>&1 | tee "$VMLOG"
+	vm_line=$(grep -E '^vm: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$VMLOG" | tail -n1)
+	if [ -n "$vm_line" ]; then
+		read -r _ vp _ vf _ vs _ <<<"$vm_line"
+	else
+		echo "the guest runs ended without a result line" >&2
+		vp=0 vf=1 vs=0
+	fi
+	passed=$((passed + vp))
+	failed=$((failed + vf))
+	skipped=$((skipped + vs))
 fi
 
 # ---------------------------------------------------------------------------

@@ -204,6 +204,13 @@ static int check_empty(const husk_cgroup_t *cg, husk_error_t **err) {
 
 static int setup_devices(const husk_cgroup_t *cg, const husk_spec_t *spec,
                          husk_error_t **err) {
+  /* Unprivileged (a delegated cgroup), rules cannot be installed, and the
+   * container can only reach the nodes the user may open anyway: skipped,
+   * as runc does. */
+  if (geteuid() != 0) {
+    husk_debug("unprivileged: device rules not installed");
+    return 0;
+  }
   husk_cg_dev_rule_t *rules = NULL;
   size_t n;
   bool def;

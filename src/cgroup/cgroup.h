@@ -36,6 +36,10 @@ typedef struct husk_cgroup husk_cgroup_t;
 int husk_cgroup_create(const husk_spec_t *spec, const char *id,
                        husk_cgroup_t **out, husk_error_t **err);
 
+/* The JSON key of the first limit linux.resources sets ("linux.resources.
+ * memory.limit"), device rules aside; NULL when it sets none. */
+const char *husk_cgroup_limit_key(const husk_resources_t *r);
+
 /* Reopen the cgroup of a container from the path create stored
  * (husk_cgroup_path). Hierarchies where it no longer exists are skipped, so
  * this succeeds for a half-removed cgroup and destroy finishes the job. */
@@ -53,6 +57,21 @@ int husk_cgroup_clone3_fd(const husk_cgroup_t *cg);
  * (in_clone3_cgroup). Call it before the process may run user code. */
 int husk_cgroup_add_pid(const husk_cgroup_t *cg, pid_t pid,
                         bool in_clone3_cgroup, husk_error_t **err);
+
+/* exec --cgroup: existing sub-cgroups of cg for one process. Each flag is
+ * "PATH" (every hierarchy; the only form on a pure cgroup v2 host, and
+ * then the only flag) or "CTRL[,CTRL]:PATH" (the v1 hierarchies of those
+ * controllers, "name=systemd" for a named one, "unified" for the cgroup2
+ * tree of a hybrid host); hierarchies not named stay at cg. PATH is below
+ * cg: "..", "." and empty components are refused. */
+typedef struct husk_cgroup_sub husk_cgroup_sub_t;
+int husk_cgroup_sub_open(const husk_cgroup_t *cg, char *const *flags, size_t n,
+                         husk_cgroup_sub_t **out, husk_error_t **err);
+/* As husk_cgroup_clone3_fd and husk_cgroup_add_pid, for the sub-cgroups. */
+int husk_cgroup_sub_clone3_fd(const husk_cgroup_sub_t *s);
+int husk_cgroup_sub_add_pid(const husk_cgroup_sub_t *s, pid_t pid,
+                            bool in_clone3_cgroup, husk_error_t **err);
+void husk_cgroup_sub_free(husk_cgroup_sub_t *s);
 
 /* Every process in the cgroup and its sub-cgroups, sorted (malloc'd). */
 int husk_cgroup_pids(const husk_cgroup_t *cg, pid_t **pids, size_t *n,

@@ -14,6 +14,15 @@ static const husk_cg_controller_t *const controllers[] = {
 };
 #define N_CONTROLLERS (sizeof controllers / sizeof *controllers)
 
+const char *husk_cgroup_limit_key(const husk_resources_t *r) {
+  for (size_t i = 0; i < N_CONTROLLERS; i++) {
+    const char *key = controllers[i]->wanted(r);
+    if (key)
+      return key;
+  }
+  return r->unified.len ? "linux.resources.unified" : NULL;
+}
+
 static const char *display_name(const husk_cg_mounts_t *m,
                                 const husk_cg_controller_t *c) {
   if (m->layout == HUSK_CG_V2)

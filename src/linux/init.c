@@ -56,6 +56,8 @@ static int set_init_attrs(const husk_init_args_t *a, husk_error_t **err) {
     if (personality(persona) < 0)
       return husk_error_errno(err, "config.json: linux.personality");
   }
+  if (husk_mempolicy_apply(&a->spec->linux_.memory_policy, err) < 0)
+    return -1;
   if (!a->no_new_keyring) {
     /* A keyring of its own, named after the container as runc does. */
     char name[300];
@@ -129,6 +131,17 @@ static int open_terminal(const husk_init_args_t *a, int *master,
   return rc;
 }
 
+/* The parent moves this process into its v1 cgroups while the mounts are
+ * made (each first write there waits for an RCU grace period); the cgroup
+ * namespace takes the cgroups the process is in, so it waits until then. */
+static int enter_cgroup_ns(void *data, husk_error_t **err) {
+  const husk_init_args_t *a = data;
+  if (husk_sync_expect(a->sync_fd, -1, HUSK_SYNC_CGROUP_DONE, SETUP_TIMEOUT_MS,
+                       err) < 0)
+    return -1;
+  return husk_ns_setup_cgroup(a->ns, err);
+}
+
 static int setup(const husk_init_args_t *a, char **exe, int *master,
                  husk_error_t **err) {
   const husk_spec_t *spec = a->spec;
@@ -138,9 +151,10 @@ static int setup(const husk_init_args_t *a, char **exe, int *master,
   if (husk_sync_expect(a->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS, err) <
       0)
     return -1;
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (become_root_in_userns(a->ns, err) < 0 ||
       husk_ns_setup_time(spec, a->ns, a->procfd, err) < 0 ||
-      husk_ns_setup_cgroup(a->ns, err) < 0 || set_names(spec, a->ns, err) < 0)
+      set_names(spec, a->ns, err) < 0)
     return -1;
   if (chdir(a->bundle) < 0)
     return husk_error_errno(err, "chdir %s", a->bundle);
@@ -151,6 +165,8 @@ static int setup(const husk_init_args_t *a, char **exe, int *master,
           a->ns->create[HUSK_NS_USER] || a->ns->join_fd[HUSK_NS_USER] >= 0,
       .no_pivot = a->no_pivot,
       .cgroupns = a->ns->create[HUSK_NS_CGROUP],
+      .before_cgroup = enter_cgroup_ns,
+      .before_cgroup_data = (void *)a,
   };
   if (husk_rootfs_prepare(&rctx, err) < 0 ||
       husk_sysctl_apply(spec, a->procfd, err) < 0 || create_hooks(a, err) < 0 ||
@@ -158,7 +174,7 @@ static int setup(const husk_init_args_t *a, char **exe, int *master,
     return -1;
   if (set_init_attrs(a, err) < 0 || open_terminal(a, master, err) < 0)
     return -1;
-  return husk_process_prepare(proc, a->procfd, true, exe, err);
+  return husk_process_prepare(proc, a->procfd, true, a->seccomp, exe, err);
 }
 
 /* Block until `husk start` opens the fifo. Its write end stays open, close
@@ -179,11 +195,17 @@ static void report_to_start(int fd, const husk_error_t *err) {
 
 _Noreturn void husk_init_main(const husk_init_args_t *a) {
   husk_error_t *err = NULL;
+  if (a->seccomp)
+    a->seccomp->report_fd = a->sync_fd;
   _cleanup_free_ char *exe = NULL;
-  /* Not ptrace-able or dumpable by the container until execve. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Not ptrace-able or dumpable by the container until execve. With a new
+   * user namespace, only from SETUP on: until then the parent (or its
+   * newuidmap, unprivileged) must be able to open our /proc files. */
+  if (!a->ns->create[HUSK_NS_USER])
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* If `husk create` dies during setup, so does this half-made container. */
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  husk_process_close_inherited(a->procfd, a->preserve_fds);
   int master = -1;
   if (setup(a, &exe, &master, &err) < 0)
     goto fail;
@@ -206,7 +228,7 @@ _Noreturn void husk_init_main(const husk_init_args_t *a) {
     husk_error_errno(&err, "write exec fifo");
     goto fail_late;
   }
-  husk_process_exec(&a->spec->process, exe, a->preserve_fds, &err);
+  husk_process_exec(&a->spec->process, exe, a->preserve_fds, a->seccomp, &err);
 fail_late:
   /* The parent is gone: the container's stderr is the only channel left. */
   dprintf(STDERR_FILENO, "husk: %s\n", err ? err->msg : "unknown error");

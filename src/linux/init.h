@@ -6,6 +6,7 @@
 
 #include "husk/spec.h"
 #include "linux/namespaces.h"
+#include "linux/seccomp_filter.h"
 
 typedef struct {
   const husk_spec_t *spec;
@@ -19,6 +20,7 @@ typedef struct {
   bool no_pivot;
   bool no_new_keyring;
   unsigned preserve_fds;
+  husk_seccomp_filter_t *seccomp; /* compiled linux.seccomp, or NULL */
 } husk_init_args_t;
 
 /* Never returns: execs the container process or exits non-zero after

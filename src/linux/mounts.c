@@ -14,11 +14,17 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include "linux/idmap.h"
+#include "linux/lsm.h"
 #include "linux/safe_path.h"
 #include "util/cleanup.h"
 
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 #ifndef ST_NOSYMFOLLOW
 #define ST_NOSYMFOLLOW 0x2000
 #endif
@@ -201,6 +207,16 @@ static int mount_error(const husk_mount_t *m, int errno_value,
 /* Bind the host path `source` at the entry's destination, then its flags
  * and propagation. `recursive_flags`: the flags reach every mount below
  * too (for the host trees husk binds in place of a filesystem). */
+/* "rro", "rnosuid", ...: those flags on every mount of the bound tree. */
+static int finish_recursive_opts(int rootfd, const husk_mount_t *m) {
+  if (!m->rec_flags && !m->rec_clear)
+    return 0;
+  _cleanup_close_ int fd = husk_open_in_root(rootfd, m->destination, O_PATH, 0);
+  if (fd < 0)
+    return -1;
+  return set_flags_recursive(fd, m->rec_flags, m->rec_clear);
+}
+
 static int bind_host(int rootfd, const husk_mount_t *m, const char *source,
                      bool recursive, bool recursive_flags, husk_error_t **err) {
   _cleanup_close_ int src = open(source, O_PATH | O_CLOEXEC);
@@ -213,7 +229,8 @@ static int bind_host(int rootfd, const husk_mount_t *m, const char *source,
     return mount_error(m, 0, err);
   if (husk_bind_fd(src, dst, recursive) < 0 ||
       husk_mount_finish(rootfd, m->destination, m->flags, m->clear,
-                        recursive_flags, m->propagation) < 0)
+                        recursive_flags, m->propagation) < 0 ||
+      finish_recursive_opts(rootfd, m) < 0)
     return mount_error(m, errno, err);
   return 0;
 }
@@ -241,11 +258,21 @@ static char *without_gid(const char *data) {
   return out;
 }
 
+/* The host's cgroup2: /sys/fs/cgroup on pure v2, .../unified on hybrid. */
+static const char *host_cgroup2(void) {
+  struct statfs sfs;
+  if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+    return "/sys/fs/cgroup";
+  return "/sys/fs/cgroup/unified";
+}
+
 /* In a user namespace some filesystems can only be mounted by the owner of
- * another namespace (sysfs: network, mqueue: ipc); the host's tree is bound
- * instead, with the entry's flags on every mount below, as runc and crun
- * do. NULL: no fallback. */
+ * another namespace (sysfs: network, mqueue: ipc, cgroup2: cgroup); the
+ * host's tree is bound instead, with the entry's flags on every mount
+ * below, as runc and crun do. NULL: no fallback. */
 static const char *userns_fallback(const char *type) {
+  if (!strcmp(type, "cgroup2"))
+    return host_cgroup2();
   static const struct {
     const char *type, *host;
   } table[] = {{"sysfs", "/sys"}, {"mqueue", "/dev/mqueue"}};
@@ -257,38 +284,65 @@ static const char *userns_fallback(const char *type) {
 
 /* A filesystem mount (proc, tmpfs, sysfs, devpts, mqueue, overlay, ...). */
 static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
-                    husk_error_t **err) {
+                    const char *label, husk_error_t **err) {
   _cleanup_close_ int dst =
       husk_mkpath_in_root(rootfd, m->destination, false, 0755, err);
   if (dst < 0)
     return mount_error(m, 0, err);
   unsigned long flags = husk_mount_entry_flags(m);
   const char *source = source_name(m);
-  int rc = husk_mount_on_fd(source, dst, m->type, flags, m->data);
+  /* linux.mountLabel as the context= of the filesystems runc labels. */
+  _cleanup_free_ char *labelled = NULL;
+  if (label && husk_lsm_mount_takes_label(m->type, false) &&
+      !(labelled = husk_lsm_mount_data(m->data, label)))
+    return mount_error(m, errno, err);
+  const char *data = labelled ? labelled : m->data;
+  int rc = husk_mount_on_fd(source, dst, m->type, flags, data);
   const char *host = userns ? userns_fallback(m->type) : NULL;
   if (rc < 0 && errno == EPERM && host)
     return bind_host(rootfd, m, host, true, true, err);
   if (rc < 0 && userns && (errno == EPERM || errno == EINVAL) &&
       !strcmp(m->type, "devpts")) {
-    _cleanup_free_ char *data = without_gid(m->data);
-    if (data)
-      rc = husk_mount_on_fd(source, dst, m->type, flags, data);
+    _cleanup_free_ char *no_gid = without_gid(data);
+    if (no_gid)
+      rc = husk_mount_on_fd(source, dst, m->type, flags, no_gid);
   }
+  if (rc < 0 && userns && errno == EPERM)
+    return husk_error_set(err, EPERM,
+                          "mount %s (%s) at %s: not allowed in a user "
+                          "namespace",
+                          source_name(m), type_name(m), m->destination);
   if (rc < 0 || husk_mount_finish(rootfd, m->destination, 0, 0, false,
                                   m->propagation) < 0)
     return mount_error(m, errno, err);
   return 0;
 }
 
-static int apply_one(int rootfd, const husk_mount_t *m, bool userns,
-                     bool cgroupns, husk_error_t **err) {
+/* An id-mapped bind: the tree the runtime prepared (see idmap.h), then
+ * the entry's flags and propagation as for any bind. */
+static int bind_idmapped(int rootfd, const husk_mount_t *m, size_t index,
+                         husk_error_t **err) {
+  struct stat st;
+  if (stat(m->source, &st) < 0)
+    st.st_mode = S_IFDIR;
+  _cleanup_close_ int dst = husk_mkpath_in_root(
+      rootfd, m->destination, !S_ISDIR(st.st_mode), 0644, err);
+  if (dst < 0 || husk_idmap_attach(index, dst, err) < 0)
+    return mount_error(m, 0, err);
+  if (husk_mount_finish(rootfd, m->destination, m->flags, m->clear, false,
+                        m->propagation) < 0 ||
+      finish_recursive_opts(rootfd, m) < 0)
+    return mount_error(m, errno, err);
+  return 0;
+}
+
+static int apply_one(int rootfd, const husk_mount_t *m, size_t index,
+                     bool userns, bool cgroupns, const char *label,
+                     husk_error_t **err) {
   if (!m->destination)
     return husk_error_set(err, 0, "mount %s: no destination", source_name(m));
-  if (m->idmap || m->uid_mappings.len || m->gid_mappings.len)
-    return husk_error_set(err, 0,
-                          "mount %s (%s) at %s: idmapped mounts are not "
-                          "supported yet",
-                          source_name(m), type_name(m), m->destination);
+  if (husk_idmap_wanted(m))
+    return bind_idmapped(rootfd, m, index, err);
   if (husk_mount_is_bind(m)) {
     if (!m->source)
       return husk_error_set(err, 0, "mount (bind) at %s: no source",
@@ -309,13 +363,70 @@ static int apply_one(int rootfd, const husk_mount_t *m, bool userns,
     if (!strcmp(m->type, "cgroup"))
       return bind_host(rootfd, m, "/sys/fs/cgroup", true, true, err);
   }
-  return mount_fs(rootfd, m, userns, err);
+  return mount_fs(rootfd, m, userns, label, err);
+}
+
+static bool is_cgroup_fs(const husk_mount_t *m) {
+  return m->type && !husk_mount_is_bind(m) &&
+         (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
 }
 
 int husk_mounts_apply(int rootfd, const husk_spec_t *spec, bool userns,
-                      bool cgroupns, husk_error_t **err) {
-  for (size_t i = 0; i < spec->n_mounts; i++)
-    if (apply_one(rootfd, &spec->mounts[i], userns, cgroupns, err) < 0)
+                      bool cgroupns, husk_mounts_which_t which,
+                      husk_error_t **err) {
+  for (size_t i = 0; i < spec->n_mounts; i++) {
+    bool cg = is_cgroup_fs(&spec->mounts[i]);
+    if ((which == HUSK_MOUNTS_BUT_CGROUP && cg) ||
+        (which == HUSK_MOUNTS_ONLY_CGROUP && !cg))
+      continue;
+    if (apply_one(rootfd, &spec->mounts[i], i, userns, cgroupns,
+                  spec->linux_.mount_label, err) < 0)
       return -1;
+  }
   return 0;
+}
+
+/* One path equals the other or is below it, component by component; a
+ * "." or ".." component (or no path) counts as overlapping. */
+static bool paths_overlap(const char *a, const char *b) {
+  if (!a || !b)
+    return true;
+  for (;;) {
+    a += strspn(a, "/");
+    b += strspn(b, "/");
+    if (!*a || !*b)
+      return true;
+    size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+    if ((a[0] == '.' && (la == 1 || (la == 2 && a[1] == '.'))) ||
+        (b[0] == '.' && (lb == 1 || (lb == 2 && b[1] == '.'))))
+      return true;
+    if (la != lb || memcmp(a, b, la) != 0)
+      return false;
+    a += la;
+    b += lb;
+  }
+}
+
+static bool overlaps_any(const char *dst, const husk_strv_t *paths) {
+  for (size_t i = 0; i < paths->len; i++)
+    if (paths_overlap(dst, paths->items[i]))
+      return true;
+  return false;
+}
+
+bool husk_mounts_cgroup_last(const husk_spec_t *spec) {
+  for (size_t i = 0; i < spec->n_mounts; i++) {
+    const char *dst = spec->mounts[i].destination;
+    if (!is_cgroup_fs(&spec->mounts[i]))
+      continue;
+    for (size_t j = i + 1; j < spec->n_mounts; j++)
+      if (!is_cgroup_fs(&spec->mounts[j]) &&
+          paths_overlap(dst, spec->mounts[j].destination))
+        return false;
+    if (paths_overlap(dst, "/dev") ||
+        overlaps_any(dst, &spec->linux_.masked_paths) ||
+        overlaps_any(dst, &spec->linux_.readonly_paths))
+      return false;
+  }
+  return true;
 }

@@ -44,9 +44,24 @@ bool husk_mount_is_bind(const husk_mount_t *m);
 /* The last entry of spec->mounts whose destination is /dev, or NULL. */
 const husk_mount_t *husk_mounts_find_dev(const husk_spec_t *spec);
 
-/* Every entry of spec->mounts, in order. `userns`: sysfs and devpts get the
- * fallbacks a user namespace needs. */
+/* Which entries husk_mounts_apply makes: cgroup (and cgroup2) filesystem
+ * entries are the ones that can be put off (see husk_mounts_cgroup_last). */
+typedef enum {
+  HUSK_MOUNTS_ALL,
+  HUSK_MOUNTS_BUT_CGROUP,
+  HUSK_MOUNTS_ONLY_CGROUP,
+} husk_mounts_which_t;
+
+/* The entries of spec->mounts that `which` selects, in order. `userns`:
+ * sysfs and devpts get the fallbacks a user namespace needs. */
 int husk_mounts_apply(int rootfd, const husk_spec_t *spec, bool userns,
-                      bool cgroupns, husk_error_t **err);
+                      bool cgroupns, husk_mounts_which_t which,
+                      husk_error_t **err);
+
+/* Do the cgroup filesystem entries give the same tree when made after
+ * everything else (the other entries, /dev, masked and readonly paths)?
+ * True when nothing after one of them goes at, above or below its
+ * destination. */
+bool husk_mounts_cgroup_last(const husk_spec_t *spec);
 
 #endif

@@ -1,5 +1,6 @@
 #include "linux/process.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 #include "linux/caps.h"
+#include "linux/lsm.h"
 #include "linux/rlimits.h"
 #include "linux/scheduling.h"
+#include "linux/seccomp_filter.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -93,43 +96,73 @@ int husk_process_find_executable(const husk_process_t *proc, char **path,
       err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-static int set_oom_score_adj(const husk_process_t *p, int procfd,
-                             husk_error_t **err) {
-  if (!p->has_oom_score_adj)
+/* Without no_new_privs, loading a filter takes CAP_SYS_ADMIN, which the
+ * user change and the capabilities may take away: load it now (as runc),
+ * so the profile must also allow what follows up to execve. */
+static int seccomp_load_privileged(const husk_process_t *p,
+                                   husk_seccomp_filter_t *seccomp,
+                                   husk_error_t **err) {
+  if (!seccomp || p->no_new_privileges || seccomp->loaded)
     return 0;
-  char buf[16];
-  int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-  if (husk_write_file_at(procfd, "self/oom_score_adj", buf, n, err) < 0)
-    return husk_error_wrap(err, "config.json: process.oomScoreAdj");
-  return 0;
+  return husk_seccomp_load(seccomp, err);
 }
 
 int husk_process_prepare(const husk_process_t *p, int procfd, bool make_cwd,
-                         char **exe, husk_error_t **err) {
-  if (set_oom_score_adj(p, procfd, err) < 0 || husk_sched_apply(p, err) < 0 ||
-      husk_rlimits_apply(p, err) < 0)
+                         husk_seccomp_filter_t *seccomp, char **exe,
+                         husk_error_t **err) {
+  if (husk_sched_apply(p, procfd, err) < 0 || husk_rlimits_apply(p, err) < 0)
     return -1;
   umask(p->user.has_umask ? p->user.umask : 022);
   /* cwd is made as root, before the uid change, as other runtimes do. */
+  /* The LSM labels are written while still privileged, as runc does; they
+   * take effect at execve. */
   if (husk_process_enter_cwd(p, make_cwd, err) < 0 ||
-      husk_caps_prepare(&p->capabilities, err) < 0 ||
+      husk_lsm_apply_exec(p, procfd, err) < 0 ||
+      husk_caps_prepare(&p->capabilities, procfd, err) < 0 ||
+      seccomp_load_privileged(p, seccomp, err) < 0 ||
       husk_process_set_user(p, err) < 0 ||
-      husk_caps_apply(&p->capabilities, err) < 0 ||
+      husk_caps_apply(&p->capabilities, procfd, err) < 0 ||
       husk_process_find_executable(p, exe, err) < 0)
     return -1;
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return husk_error_errno(err, "config.json: process.noNewPrivileges");
+  /* A listener must reach the runtime, which waits only until READY. */
+  if (seccomp && seccomp->notify && !seccomp->loaded &&
+      husk_seccomp_load(seccomp, err) < 0)
+    return -1;
   return 0;
 }
 
+void husk_process_close_inherited(int procfd, unsigned preserve_fds) {
+  int dfd = openat(procfd, "self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+  if (!d) {
+    if (dfd >= 0)
+      close(dfd);
+    return;
+  }
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    int fd = atoi(de->d_name);
+    if (fd >= 3 + (int)preserve_fds && fd != dirfd(d) &&
+        !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+      close(fd);
+  }
+  closedir(d);
+}
+
 int husk_process_exec(const husk_process_t *proc, const char *path,
-                      unsigned preserve_fds, husk_error_t **err) {
+                      unsigned preserve_fds, husk_seccomp_filter_t *seccomp,
+                      husk_error_t **err) {
   /* Nothing of the runtime may leak into the container. Closed at execve
    * itself, so whoever waits on one of them (start, on the exec fifo) sees
    * the end only once the program runs. */
   if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     for (int fd = 3 + preserve_fds; fd < 1024; fd++)
       close(fd);
+  /* The passed fds stay open whatever their flag (as runc's dup2 does). */
+  for (unsigned i = 0; i < preserve_fds; i++)
+    fcntl(3 + (int)i, F_SETFD, 0);
   char **argv = calloc(proc->args.len + 1, sizeof *argv);
   char **envp = calloc(proc->env.len + 1, sizeof *envp);
   if (!argv || !envp)
@@ -137,6 +170,9 @@ int husk_process_exec(const husk_process_t *proc, const char *path,
   memcpy(argv, proc->args.items, proc->args.len * sizeof *argv);
   if (proc->env.len)
     memcpy(envp, proc->env.items, proc->env.len * sizeof *envp);
+  /* Last, so that the profile only has to allow execve itself. */
+  if (seccomp && !seccomp->loaded && husk_seccomp_load(seccomp, err) < 0)
+    return -1;
   execve(path, argv, envp);
   return husk_error_errno(err, "exec %s", path);
 }

@@ -18,14 +18,24 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "linux/caps.h"
 #include "linux/clone.h"
+#include "linux/idmap.h"
 #include "linux/init.h"
+#include "linux/lsm.h"
 #include "linux/namespaces.h"
 #include "linux/pidinfo.h"
+#include "linux/seccomp_filter.h"
+#include "linux/self_exe.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
+#include "linux/userns.h"
 #include "runtime/exec_process.h"
 #include "runtime/hooks.h"
+#include "runtime/notify_socket.h"
+#include "runtime/pidfd_socket.h"
+#include "runtime/preserve_fds.h"
+#include "runtime/seccomp_listener.h"
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -69,19 +79,11 @@ static int open_procfs(husk_error_t **err) {
 /* Be loud about what this version parses but does not act on yet. */
 static void warn_unapplied(const husk_spec_t *spec) {
   const husk_linux_t *l = &spec->linux_;
-  const husk_process_t *p = &spec->process;
   struct {
     bool set;
     const char *what;
   } fields[] = {
-      {l->seccomp.present, "linux.seccomp"},
-      {p->apparmor_profile != NULL, "process.apparmorProfile"},
-      {p->selinux_label != NULL, "process.selinuxLabel"},
-      {l->mount_label != NULL, "linux.mountLabel"},
-      {p->exec_cpu_affinity.initial || p->exec_cpu_affinity.final,
-       "process.execCPUAffinity"},
       {l->intel_rdt.present, "linux.intelRdt"},
-      {l->memory_policy.present, "linux.memoryPolicy"},
       {l->n_net_devices > 0, "linux.netDevices"},
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
@@ -106,7 +108,18 @@ static int check_supported(const husk_spec_t *spec,
     return husk_error_set(err, 0,
                           "config.json: linux.namespaces: a new mount "
                           "namespace is required");
-  return 0;
+  if (geteuid() != 0 && !ns->create[HUSK_NS_USER] &&
+      ns->join_fd[HUSK_NS_USER] < 0)
+    return husk_error_set(err, 0,
+                          "config.json: linux.namespaces: husk runs "
+                          "unprivileged, which needs a user namespace (see "
+                          "`husk spec --rootless`)");
+  if (ns->create[HUSK_NS_USER] && husk_userns_check(spec, err) < 0)
+    return -1;
+  return husk_lsm_check(
+      spec->process.apparmor_profile, "config.json: process.apparmorProfile",
+      spec->process.selinux_label, "config.json: process.selinuxLabel",
+      spec->linux_.mount_label, err);
 }
 
 static husk_state_t *new_state(const char *id, const husk_spec_t *spec,
@@ -181,20 +194,43 @@ static int run_create_hooks(const char *id, const husk_spec_t *spec,
   return rc;
 }
 
-/* The parent's half of setup: cgroup and ids, then SETUP (after which the
- * child makes its cgroup namespace), the create hooks if any, then wait
- * for READY. */
+/* linux.seccomp.listenerPath: the init's listener, with the state as the
+ * agent should see it (creating). */
+static int hand_over_listener(const char *id, const husk_spec_t *spec,
+                              const char *bundle, const husk_cgroup_t *cg,
+                              pid_t pid, int pidfd, int sync_fd, int sock,
+                              husk_error_t **err) {
+  if (sock < 0)
+    return 0;
+  husk_state_t *st = new_state(id, spec, bundle, pid, cg);
+  if (!st)
+    return husk_error_errno(err, "config.json: linux.seccomp.listenerPath");
+  st->status = HUSK_STATUS_CREATING;
+  int rc = husk_seccomp_listener_forward(sync_fd, pidfd, sock,
+                                         &spec->linux_.seccomp, pid, st, err);
+  st->annotations = (husk_kvlist_t){0};
+  husk_state_free(st);
+  return rc;
+}
+
+/* The parent's half of setup: ids, SETUP, the cgroup (the child makes its
+ * mounts meanwhile: the first v1 cgroup.procs write waits for an RCU grace
+ * period), CGROUP_DONE (after which the child makes its cgroup namespace),
+ * the create hooks if any, the seccomp listener if any, then wait for
+ * READY. */
 static int drive_child(const char *id, const husk_spec_t *spec,
                        const char *bundle, const husk_ns_plan_t *ns,
                        const husk_cgroup_t *cg, bool in_clone3_cgroup,
-                       pid_t pid, int pidfd, int sync_fd, int *master,
-                       husk_error_t **err) {
-  if (cg && husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err) < 0)
-    return -1;
+                       pid_t pid, int pidfd, int sync_fd, int listener_sock,
+                       int *master, husk_error_t **err) {
   if (ns->create[HUSK_NS_USER] && husk_userns_write_maps(spec, pid, err) < 0)
     return -1;
   if (husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
     return -1;
+  if (cg && husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err) < 0)
+    return -1;
+  /* If the child failed meanwhile, its ERROR is read by the next wait. */
+  husk_sync_send(sync_fd, HUSK_SYNC_CGROUP_DONE, NULL);
   if (spec->hooks.prestart.len || spec->hooks.create_runtime.len) {
     if (husk_sync_expect(sync_fd, pidfd, HUSK_SYNC_HOOKS, SETUP_TIMEOUT_MS,
                          err) < 0 ||
@@ -202,15 +238,44 @@ static int drive_child(const char *id, const husk_spec_t *spec,
         husk_sync_send(sync_fd, HUSK_SYNC_SETUP, err) < 0)
       return -1;
   }
+  if (hand_over_listener(id, spec, bundle, cg, pid, pidfd, sync_fd,
+                         listener_sock, err) < 0)
+    return -1;
   return husk_sync_expect_fd(sync_fd, pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
                              master, err);
+}
+
+/* Unprivileged and refused a cgroup: like runc, go on without one (in the
+ * caller's cgroup) unless the config asks for a cgroupsPath or limits. */
+static int rootless_without_cgroup(const husk_spec_t *spec,
+                                   husk_error_t **err) {
+  int e = (*err)->errno_value;
+  if (geteuid() == 0 || (e != EACCES && e != EPERM && e != EROFS))
+    return -1;
+  const char *limit = husk_cgroup_limit_key(&spec->linux_.resources);
+  if (spec->linux_.cgroups_path)
+    return husk_error_wrap(err, "config.json: linux.cgroupsPath: husk runs "
+                                "unprivileged and may not create this cgroup");
+  if (limit)
+    return husk_error_wrap(err,
+                           "config.json: %s: husk runs unprivileged and has "
+                           "no cgroup it may write to set limits in (remove "
+                           "them, or give a delegated cgroup2 subtree as "
+                           "linux.cgroupsPath)",
+                           limit);
+  husk_debug("unprivileged, no cgroup of its own: %s", (*err)->msg);
+  husk_error_free(*err);
+  *err = NULL;
+  return 0;
 }
 
 /* The container's cgroup; a frozen one (reused by path) is refused. */
 static int make_cgroup(const husk_spec_t *spec, const char *id,
                        husk_cgroup_t **cg, husk_error_t **err) {
-  if (husk_cgroup_create(spec, id, cg, err) < 0)
-    return -1;
+  if (husk_cgroup_create(spec, id, cg, err) < 0) {
+    *cg = NULL;
+    return rootless_without_cgroup(spec, err);
+  }
   bool frozen = false;
   if (husk_cgroup_is_frozen(*cg, &frozen, err) < 0)
     return -1;
@@ -253,13 +318,25 @@ static void explain_oom(const husk_spec_t *spec, const husk_cgroup_t *cg,
   husk_error_free(e);
 }
 
-static void kill_and_reap(pid_t pid, int pidfd) {
+/* Returns the wait status (a SIGSYS death says the filter did it). */
+static int kill_and_reap(pid_t pid, int pidfd) {
   syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-  waitpid(pid, NULL, 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+static void explain_sigsys(const husk_seccomp_filter_t *seccomp, int status,
+                           husk_error_t **err) {
+  if (seccomp && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+    husk_error_wrap(err, "config.json: linux.seccomp: the filter stopped the "
+                         "setup with SIGSYS (without noNewPrivileges it is "
+                         "loaded before the user change and must allow "
+                         "the rest of the setup)");
 }
 
 static int spawn(const husk_context_t *ctx, const char *id,
-                 const husk_create_opts_t *opts, const husk_spec_t *spec,
+                 const husk_create_opts_t *opts, husk_spec_t *spec,
                  const char *bundle, int dirfd, husk_created_t *out,
                  husk_error_t **err) {
   husk_ns_plan_t ns;
@@ -269,16 +346,32 @@ static int spawn(const husk_context_t *ctx, const char *id,
   _cleanup_close_ int procfd = -1, fifo_fd = -1;
   int sv[2] = {-1, -1};
   husk_cgroup_t *cg = NULL;
-  _cleanup_close_ int console_fd = -1;
+  _cleanup_close_ int console_fd = -1, pidfd_sock = -1, listener_sock = -1;
+  husk_seccomp_filter_t *seccomp = NULL;
   if (check_supported(spec, opts, &ns, err) < 0)
+    goto out;
+  /* Compiled once here; the init only loads it. */
+  if (husk_seccomp_compile(&spec->linux_.seccomp, &seccomp, err) < 0)
+    goto out;
+  if (seccomp && seccomp->notify &&
+      (listener_sock =
+           husk_seccomp_listener_connect(&spec->linux_.seccomp, err)) < 0)
     goto out;
   /* Early, so that a bad socket path fails before anything exists. */
   if (spec->process.terminal && opts->console_socket &&
       (console_fd = husk_console_socket_connect(opts->console_socket, err)) < 0)
     goto out;
+  if (opts->pidfd_socket &&
+      (pidfd_sock = husk_pidfd_socket_connect(opts->pidfd_socket, err)) < 0)
+    goto out;
+  if (husk_notify_prepare(dirfd, spec, err) < 0)
+    goto out;
   if (make_cgroup(spec, id, &cg, err) < 0)
     goto out;
   if ((procfd = open_procfs(err)) < 0)
+    goto out;
+  husk_caps_warn(&spec->process.capabilities, "process", procfd);
+  if (husk_idmap_prepare(spec, bundle, err) < 0)
     goto out;
   if (save_config(bundle, dirfd, err) < 0)
     goto out;
@@ -322,20 +415,26 @@ static int spawn(const husk_context_t *ctx, const char *id,
         .no_pivot = opts->no_pivot,
         .no_new_keyring = opts->no_new_keyring,
         .preserve_fds = opts->preserve_fds,
+        .seccomp = seccomp,
     };
     husk_init_main(&a);
   }
   close(sv[1]);
   sv[1] = -1;
+  husk_idmap_release(); /* the init has its own copies */
   husk_debug("create %s: init is pid %d (clone flags 0x%lx)", id, pid,
              husk_ns_clone_flags(&ns));
   int master = -1;
   if (drive_child(id, spec, bundle, &ns, cg, in_clone3_cgroup, pid, pidfd,
-                  sv[0], &master, err) < 0 ||
+                  sv[0], listener_sock, &master, err) < 0 ||
       save_state(dirfd, id, spec, bundle, pid, cg, err) < 0 ||
-      (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0)) {
-    kill_and_reap(pid, pidfd);
+      (opts->pid_file && husk_write_pid_file(opts->pid_file, pid, err) < 0) ||
+      (pidfd_sock >= 0 &&
+       husk_pidfd_socket_send(pidfd_sock, pidfd, HUSK_PIDFD_KIND_INIT, err) <
+           0)) {
+    int wstatus = kill_and_reap(pid, pidfd);
     explain_oom(spec, cg, err);
+    explain_sigsys(seccomp, wstatus, err);
     close(pidfd);
     if (master >= 0)
       close(master);
@@ -354,6 +453,8 @@ out:
     husk_error_free(e);
   }
   husk_cgroup_free(cg);
+  husk_seccomp_filter_free(seccomp);
+  husk_idmap_release();
   if (sv[0] >= 0)
     close(sv[0]);
   if (sv[1] >= 0)
@@ -377,6 +478,28 @@ static void run_poststop(const char *id, const husk_spec_t *spec,
   husk_state_free(st);
 }
 
+/* Could a root process in the container open the host's husk binary for
+ * writing (through /proc/<init>/exe, or by exec'ing /proc/self/exe from
+ * the init)? Not when it lives in a new user namespace that maps neither
+ * the binary's owner nor any other id that may write it. */
+static bool container_could_write_husk(const husk_spec_t *spec) {
+  const husk_linux_t *l = &spec->linux_;
+  bool new_userns = false;
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    new_userns = new_userns || (l->namespaces[i].type == HUSK_NS_USER &&
+                                !l->namespaces[i].path);
+  struct stat st;
+  if (!new_userns || stat("/proc/self/exe", &st) < 0 ||
+      (st.st_mode & (S_IWGRP | S_IWOTH)))
+    return true;
+  for (size_t i = 0; i < l->uid_mappings.len; i++) {
+    const husk_idmap_t *m = &l->uid_mappings.items[i];
+    if (st.st_uid >= m->host_id && st.st_uid - m->host_id < m->size)
+      return true;
+  }
+  return false;
+}
+
 int husk_create(const husk_context_t *ctx, const char *id,
                 const husk_create_opts_t *opts, husk_created_t *out,
                 husk_error_t **err) {
@@ -390,7 +513,25 @@ int husk_create(const husk_context_t *ctx, const char *id,
   if (husk_spec_load(bundle, &spec, err) < 0)
     return -1;
   husk_debug("create %s: bundle %s, rootfs %s", id, bundle, spec->root.path);
+  /* The init runs husk code inside the container until its execve: give
+   * it a sealed copy of husk as its exe, not the host's file. Re-executes
+   * this command (which parses the config again) unless already sealed. */
+  if (container_could_write_husk(spec) &&
+      husk_self_exe_ensure_sealed(err) < 0) {
+    husk_spec_free(spec);
+    return -1;
+  }
   warn_unapplied(spec);
+  /* Socket activation's fds come first, then --preserve-fds'. */
+  husk_create_opts_t with_listen = *opts;
+  unsigned listen_fds = 0;
+  if (husk_listen_fds_take(&spec->process, &listen_fds, err) < 0 ||
+      husk_preserve_fds_check(opts->preserve_fds, listen_fds, err) < 0) {
+    husk_spec_free(spec);
+    return -1;
+  }
+  with_listen.preserve_fds += listen_fds;
+  opts = &with_listen;
   if (ctx->systemd_cgroup) {
     husk_spec_free(spec);
     return husk_error_set(err, 0,

@@ -18,13 +18,20 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "linux/caps.h"
 #include "linux/clone.h"
+#include "linux/lsm.h"
 #include "linux/pidinfo.h"
 #include "linux/process.h"
+#include "linux/scheduling.h"
+#include "linux/seccomp_filter.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
 #include "runtime/create.h"
 #include "runtime/exec_process.h"
+#include "runtime/pidfd_socket.h"
+#include "runtime/preserve_fds.h"
+#include "runtime/seccomp_listener.h"
 #include "runtime/state.h"
 #include "runtime/tty_proxy.h"
 #include "runtime/wait.h"
@@ -85,6 +92,8 @@ typedef struct {
   const husk_process_t *proc;
   int init_pidfd, ns_flags, sync_fd, procfd, console_fd;
   unsigned preserve_fds;
+  husk_seccomp_filter_t *seccomp;   /* the container's linux.seccomp, or NULL */
+  const husk_memory_policy_t *mpol; /* the container's linux.memoryPolicy */
 } exec_child_t;
 
 /* READY, then wait for the parent's go-ahead: a process joining a paused
@@ -120,6 +129,8 @@ _Noreturn static void child_main(const exec_child_t *c) {
   _cleanup_free_ char *exe = NULL;
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (c->seccomp)
+    c->seccomp->report_fd = c->sync_fd;
   /* The pid namespace was entered by the parent for us. */
   int flags = c->ns_flags & ~CLONE_NEWPID;
   if (flags && setns(c->init_pidfd, flags) < 0)
@@ -127,11 +138,14 @@ _Noreturn static void child_main(const exec_child_t *c) {
   else if (husk_sync_expect(c->sync_fd, -1, HUSK_SYNC_SETUP, SETUP_TIMEOUT_MS,
                             &err) == 0 &&
            open_terminal(c, &master, &err) == 0 &&
-           husk_process_prepare(c->proc, c->procfd, false, &exe, &err) == 0) {
+           husk_process_prepare(c->proc, c->procfd, false, c->seccomp, &exe,
+                                &err) == 0 &&
+           husk_mempolicy_apply(c->mpol, &err) == 0 &&
+           husk_affinity_final(c->proc, &err) == 0) {
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
     if (ready_and_wait(c->sync_fd, master, &err) == 0) {
       close(c->sync_fd);
-      husk_process_exec(c->proc, exe, c->preserve_fds, &err);
+      husk_process_exec(c->proc, exe, c->preserve_fds, c->seccomp, &err);
       dprintf(STDERR_FILENO, "husk: %s\n", err ? err->msg : "exec failed");
       _exit(127);
     }
@@ -146,24 +160,60 @@ typedef struct {
   int master; /* the pty master to proxy, or -1 */
 } spawned_t;
 
+/* The container's cgroup, or the --cgroup sub-cgroups of it. */
+static int join_cgroup(const husk_cgroup_t *cg, const husk_cgroup_sub_t *sub,
+                       pid_t pid, bool in_clone3_cgroup, husk_error_t **err) {
+  return sub ? husk_cgroup_sub_add_pid(sub, pid, in_clone3_cgroup, err)
+             : husk_cgroup_add_pid(cg, pid, in_clone3_cgroup, err);
+}
+
 /* Clone the process into the container and drive it to READY. */
 static int spawn(const husk_state_t *st, const husk_process_t *proc,
-                 const husk_exec_opts_t *o, int dirfd, spawned_t *out,
-                 husk_error_t **err) {
+                 const husk_seccomp_t *seccomp_cfg,
+                 const husk_memory_policy_t *mpol, const husk_exec_opts_t *o,
+                 int dirfd, spawned_t *out, husk_error_t **err) {
   bool paused = st->status == HUSK_STATUS_PAUSED;
   _cleanup_close_ int init = husk_pidfd_for(st->pid, st->pid_start_time);
   if (init < 0)
     return husk_error_set(err, 0, "container \"%s\" is not running", st->id);
   int ns_flags = namespaces_to_join(st->pid);
+  /* Unprivileged, entering the pid namespace takes CAP_SYS_ADMIN, which
+   * only the container's user namespace gives us: join that one first. */
+  if ((ns_flags & CLONE_NEWPID) && (ns_flags & CLONE_NEWUSER) &&
+      geteuid() != 0) {
+    if (setns(init, CLONE_NEWUSER) < 0)
+      return husk_error_errno(err, "join the container's user namespace");
+    ns_flags &= ~CLONE_NEWUSER;
+  }
   if ((ns_flags & CLONE_NEWPID) && setns(init, CLONE_NEWPID) < 0)
     return husk_error_errno(err, "join the container's pid namespace");
   husk_cgroup_t *cg = NULL;
+  husk_cgroup_sub_t *sub = NULL;
   if (st->cgroup_path && husk_cgroup_load(st->cgroup_path, &cg, err) < 0)
     return -1;
   int rc = -1, sv[2] = {-1, -1}, pidfd = -1, master = -1;
-  _cleanup_close_ int console_fd = -1, procfd = -1;
+  _cleanup_close_ int console_fd = -1, procfd = -1, pidfd_sock = -1;
+  /* The container's profile filters its exec'd processes too. */
+  _cleanup_close_ int listener_sock = -1;
+  husk_seccomp_filter_t *seccomp = NULL;
+  if (husk_seccomp_compile(seccomp_cfg, &seccomp, err) < 0)
+    goto out;
+  if (seccomp && seccomp->notify &&
+      (listener_sock = husk_seccomp_listener_connect(seccomp_cfg, err)) < 0)
+    goto out;
+  if (o->n_cgroups && !cg) {
+    husk_error_set(err, 0, "exec: --cgroup: container \"%s\" has no cgroup",
+                   st->id);
+    goto out;
+  }
+  if (o->n_cgroups &&
+      husk_cgroup_sub_open(cg, o->cgroups, o->n_cgroups, &sub, err) < 0)
+    goto out;
   if (proc->terminal && o->console_socket &&
       (console_fd = husk_console_socket_connect(o->console_socket, err)) < 0)
+    goto out;
+  if (o->pidfd_socket &&
+      (pidfd_sock = husk_pidfd_socket_connect(o->pidfd_socket, err)) < 0)
     goto out;
   procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (procfd < 0 ||
@@ -171,9 +221,16 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
     husk_error_errno(err, "prepare exec");
     goto out;
   }
+  husk_caps_warn(&proc->capabilities, "process", procfd);
+  /* execCPUAffinity.initial: this process, until the child is in the
+   * container's cgroup (the child starts with it too). */
+  if (husk_affinity_initial(proc, err) < 0)
+    goto out;
   /* Into a paused container, the process joins its cgroup only after
    * setup (else it would freeze before READY). */
-  int cgfd = cg && !paused ? husk_cgroup_clone3_fd(cg) : -1;
+  int cgfd = !cg || paused ? -1
+             : sub         ? husk_cgroup_sub_clone3_fd(sub)
+                           : husk_cgroup_clone3_fd(cg);
   pid_t pid = husk_clone3(0, cgfd, &pidfd);
   bool in_cgroup = pid >= 0 && cgfd >= 0;
   if (pid < 0 && cgfd >= 0)
@@ -185,19 +242,26 @@ static int spawn(const husk_state_t *st, const husk_process_t *proc,
   if (pid == 0) {
     close(dirfd); /* the state lock stays with the parent */
     close(sv[0]);
-    exec_child_t c = {proc,   init,       ns_flags,       sv[1],
-                      procfd, console_fd, o->preserve_fds};
+    exec_child_t c = {proc,   init,       ns_flags,        sv[1],
+                      procfd, console_fd, o->preserve_fds, seccomp,
+                      mpol};
     child_main(&c);
   }
   close(sv[1]);
   sv[1] = -1;
-  if ((cg && !paused && husk_cgroup_add_pid(cg, pid, in_cgroup, err) < 0) ||
+  if ((cg && !paused && join_cgroup(cg, sub, pid, in_cgroup, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
+      (listener_sock >= 0 &&
+       husk_seccomp_listener_forward(sv[0], pidfd, listener_sock, seccomp_cfg,
+                                     pid, st, err) < 0) ||
       husk_sync_expect_fd(sv[0], pidfd, HUSK_SYNC_READY, SETUP_TIMEOUT_MS,
                           &master, err) < 0 ||
-      (cg && paused && husk_cgroup_add_pid(cg, pid, false, err) < 0) ||
+      (cg && paused && join_cgroup(cg, sub, pid, false, err) < 0) ||
       husk_sync_send(sv[0], HUSK_SYNC_SETUP, err) < 0 ||
-      (o->pid_file && husk_write_pid_file(o->pid_file, pid, err) < 0)) {
+      (o->pid_file && husk_write_pid_file(o->pid_file, pid, err) < 0) ||
+      (pidfd_sock >= 0 &&
+       husk_pidfd_socket_send(pidfd_sock, pidfd, HUSK_PIDFD_KIND_EXEC, err) <
+           0)) {
     syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
     waitpid(pid, NULL, 0);
     close(pidfd);
@@ -214,7 +278,9 @@ out:
     close(sv[0]);
   if (sv[1] >= 0)
     close(sv[1]);
+  husk_cgroup_sub_free(sub);
   husk_cgroup_free(cg);
+  husk_seccomp_filter_free(seccomp);
   return rc;
 }
 
@@ -255,8 +321,8 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
                         husk_error_t **err) {
   *exit_status = 0;
 
-  if (o->cgroup)
-    return husk_error_set(err, 0, "exec: --cgroup is not supported yet");
+  if (husk_preserve_fds_check(o->preserve_fds, 0, err) < 0)
+    return -1;
   husk_exec_process_t ep;
   spawned_t s = {-1, -1, -1};
   int rc;
@@ -275,8 +341,17 @@ int husk_container_exec(const husk_context_t *ctx, const char *id,
       ep.proc.terminal = true;
     if (rc == 0)
       rc = check_terminal(&ep.proc, o, err);
+    if (rc == 0)
+      rc = husk_lsm_check(ep.proc.apparmor_profile,
+                          o->apparmor ? "exec: --apparmor"
+                                      : "exec: process.apparmorProfile",
+                          ep.proc.selinux_label,
+                          o->process_label ? "exec: --process-label"
+                                           : "exec: process.selinuxLabel",
+                          NULL, err);
     if (rc == 0) {
-      rc = spawn(st, &ep.proc, o, dirfd, &s, err);
+      rc = spawn(st, &ep.proc, &ep.spec->linux_.seccomp,
+                 &ep.spec->linux_.memory_policy, o, dirfd, &s, err);
       husk_exec_process_free(&ep);
     }
     husk_state_free(st);

@@ -55,6 +55,23 @@ static int add_caps(husk_exec_process_t *ep, husk_strv_t *set, char **names,
   return 0;
 }
 
+/* Ambient only for the names already inheritable: the kernel keeps
+ * ambient within permitted & inheritable, and --cap adds no inheritable. */
+static int add_ambient(husk_exec_process_t *ep, husk_caps_t *c, char **names,
+                       int n, husk_error_t **err) {
+  char **keep = own(ep, calloc(n + 1, sizeof *keep));
+  if (!keep)
+    return husk_error_errno(err, "exec: --cap");
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    for (size_t j = 0; j < c->inheritable.len; j++)
+      if (!strcmp(c->inheritable.items[j], names[i])) {
+        keep[k++] = names[i];
+        break;
+      }
+  return k ? add_caps(ep, &c->ambient, keep, k, err) : 0;
+}
+
 static int apply_flags(husk_exec_process_t *ep, const husk_exec_opts_t *o,
                        husk_error_t **err) {
   husk_process_t *p = &ep->proc;
@@ -97,9 +114,14 @@ static int apply_flags(husk_exec_process_t *ep, const husk_exec_opts_t *o,
     if (add_caps(ep, &c->bounding, o->caps, o->n_caps, err) < 0 ||
         add_caps(ep, &c->effective, o->caps, o->n_caps, err) < 0 ||
         add_caps(ep, &c->permitted, o->caps, o->n_caps, err) < 0 ||
-        add_caps(ep, &c->ambient, o->caps, o->n_caps, err) < 0)
+        add_ambient(ep, c, o->caps, o->n_caps, err) < 0)
       return -1;
   }
+  /* The same labels as the config's, checked and written the same way. */
+  if (o->apparmor)
+    p->apparmor_profile = (char *)o->apparmor;
+  if (o->process_label)
+    p->selinux_label = (char *)o->process_label;
   return merge_env(ep, o, err);
 }
 

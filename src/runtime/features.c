@@ -16,6 +16,8 @@
 
 #include "config.h"
 #include "husk/spec.h"
+#include "linux/idmap.h"
+#include "linux/lsm.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 
@@ -128,8 +130,7 @@ static void enabled(husk_json_writer_t *w, const char *key, bool on) {
 static void seccomp(husk_json_writer_t *w) {
   husk_jw_key(w, "seccomp");
   husk_jw_object_open(w);
-  /* Parsed but not applied yet: callers must not count on it. */
-  husk_jw_kv_bool(w, "enabled", false);
+  husk_jw_kv_bool(w, "enabled", true);
   strn(w, "actions", husk_seccomp_action_names, HUSK_SECCOMP_ACTION_COUNT);
   strn(w, "operators", husk_seccomp_op_names, HUSK_SECCOMP_OP_COUNT);
   strv(w, "archs", husk_seccomp_arch_names);
@@ -163,13 +164,13 @@ static void linux_features(husk_json_writer_t *w) {
   husk_jw_kv_bool(w, "rdma", true);
   husk_jw_object_close(w);
   seccomp(w);
-  /* Labels are validated but not applied yet. */
-  enabled(w, "apparmor", false);
-  enabled(w, "selinux", false);
+  /* Labels are applied where the host has the LSM (else refused). */
+  enabled(w, "apparmor", husk_lsm_apparmor_enabled());
+  enabled(w, "selinux", husk_lsm_selinux_enabled());
   enabled(w, "intelRdt", false);
   husk_jw_key(w, "mountExtensions");
   husk_jw_object_open(w);
-  enabled(w, "idmap", false);
+  enabled(w, "idmap", husk_idmap_supported());
   husk_jw_object_close(w);
   husk_jw_object_close(w);
 }

@@ -102,7 +102,7 @@ spec_config() {
 	for a in $(schema_enum SeccompArch); do f '.linux.seccomp.archs[]' | grep -qx "$a"; done
 	for a in $(schema_enum NamespaceType); do f '.linux.namespaces[]' | grep -qx "$a"; done
 	f '.linux.seccomp.archs[]' | grep -qx SCMP_ARCH_X86_64
-	[ "$(f '.linux.seccomp.enabled')" = false ]
+	[ "$(f '.linux.seccomp.enabled')" = true ]
 }
 
 @test "features: supportedFlags are known flags this kernel accepts" {
@@ -182,12 +182,17 @@ spec_config() {
 
 @test "features: cgroup, LSM and extension flags say what this husk and host do" {
 	[ "$(f '.linux.cgroup | "\(.v1) \(.v2) \(.systemd) \(.systemdUser) \(.rdma)"')" = "true true false false true" ]
-		# seccomp and the LSM labels are parsed but not applied yet: not claimed.
-	[ "$(f .linux.seccomp.enabled)" = false ]
-	[ "$(f .linux.apparmor.enabled)" = false ]
-	[ "$(f .linux.selinux.enabled)" = false ]
+	# linux.seccomp is applied (seccomp.bats).
+	[ "$(f .linux.seccomp.enabled)" = true ]
+	# The LSMs: enabled exactly when the host has them.
+	aa=false
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || aa=true
+	se=false
+	[ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" != selinux ] || se=true
+	[ "$(f .linux.apparmor.enabled)" = "$aa" ]
+	[ "$(f .linux.selinux.enabled)" = "$se" ]
 	[ "$(f .linux.intelRdt.enabled)" = false ]
-	[ "$(f .linux.mountExtensions.idmap.enabled)" = false ]
+	[ "$(f .linux.mountExtensions.idmap.enabled)" = true ]
 }
 
 @test "features: takes no arguments, needs no state root, prints help" {
