@@ -4,7 +4,9 @@
 #   bench/bench.sh [ITERATIONS]        (as root; default 30)
 #
 # Environment: HUSK_BINARY (default build/src/cli/husk), CRUN, RUNC (default
-# from PATH). Not part of the test run.
+# from PATH); BENCH_LIMITS=1 also measures a bundle with a resources block
+# (BENCH_RESOURCES: its JSON, default below), to show what setting cgroup
+# limits costs. Not part of the test run.
 set -euo pipefail
 
 ITER=${1:-30}
@@ -13,6 +15,12 @@ REPO=$(dirname "$HERE")
 HUSK=${HUSK_BINARY:-$REPO/build/src/cli/husk}
 CRUN=${CRUN:-$(command -v crun || true)}
 RUNC=${RUNC:-$(command -v runc || true)}
+# The "limits" bundle: memory, pids and cpu limits, one file or more per
+# controller on either cgroup version.
+RESOURCES=${BENCH_RESOURCES:-'{"memory": {"limit": 268435456}, "pids": {"limit": 256},
+  "cpu": {"shares": 512, "quota": 50000, "period": 100000}}'}
+CONFIGS=(default)
+[ "${BENCH_LIMITS:-0}" = 0 ] && [ -z "${BENCH_RESOURCES:-}" ] || CONFIGS+=(limits)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench.sh: run as root" >&2
@@ -73,6 +81,13 @@ jq --arg root "$WORK/bundle/rootfs" --arg cg "/$CG_PARENT/c" '
     | .linux.cgroupsPath = $cg' \
 	"$WORK/bundle/config.json" >"$WORK/config.json"
 mv "$WORK/config.json" "$WORK/bundle/config.json"
+# Same rootfs (its path is absolute), limits added to the resources block.
+if [ ${#CONFIGS[@]} -gt 1 ]; then
+	mkdir -p "$WORK/bundle-limits"
+	jq --argjson res "$RESOURCES" '.linux.resources += $res' \
+		"$WORK/bundle/config.json" >"$WORK/bundle-limits/config.json"
+fi
+bundle() { if [ "$1" = default ]; then echo "$WORK/bundle"; else echo "$WORK/bundle-$1"; fi; }
 
 declare -A BIN=([husk]=$HUSK [crun]=$CRUN [runc]=$RUNC)
 RUNTIMES=()
@@ -91,14 +106,14 @@ runtime() {
 	"${BIN[$rt]}" --root "$WORK/state-$rt" "$@"
 }
 
-# measured RT OP ARGS...: one measurement, appended to $WORK/data as
-# "<rt> <op> <exit> <wall ns> <cpu us> <rss KiB>".
+# measured RT CFG OP ARGS...: one measurement, appended to $WORK/data as
+# "<rt> <cfg> <op> <exit> <wall ns> <cpu us> <rss KiB>".
 measured() {
-	local rt=$1 op=$2 rc=0
-	shift 2
+	local rt=$1 cfg=$2 op=$3 rc=0
+	shift 3
 	MEASURE_OUT="$WORK/one" "$WORK/measure" "${BIN[$rt]}" --root "$WORK/state-$rt" "$@" \
 		</dev/null >/dev/null 2>>"$WORK/stderr-$rt" || rc=$?
-	echo "$rt $op $(cat "$WORK/one")" >>"$WORK/data"
+	echo "$rt $cfg $op $(cat "$WORK/one")" >>"$WORK/data"
 	rm -f "$WORK/one"
 	if [ "$rc" -ne 0 ]; then
 		echo "bench.sh: $rt $op failed (status $rc); see below" >&2
@@ -118,63 +133,88 @@ wait_stopped() {
 }
 
 # One warm-up round (page cache, first-time setup), not recorded.
-for rt in "${RUNTIMES[@]}"; do
-	runtime "$rt" run --bundle "$WORK/bundle" warmup </dev/null >/dev/null 2>&1 || {
-		echo "bench.sh: $rt cannot run the bundle:" >&2
-		runtime "$rt" run --bundle "$WORK/bundle" warmup2 </dev/null >&2 || true
-		exit 1
-	}
+for cfg in "${CONFIGS[@]}"; do
+	for rt in "${RUNTIMES[@]}"; do
+		runtime "$rt" run --bundle "$(bundle "$cfg")" "warmup-$cfg" </dev/null >/dev/null 2>&1 || {
+			echo "bench.sh: $rt cannot run the $cfg bundle:" >&2
+			runtime "$rt" run --bundle "$(bundle "$cfg")" "warmup2-$cfg" </dev/null >&2 || true
+			exit 1
+		}
+	done
 done
 
-echo "bench: $ITER iterations of run, create, start, delete for: ${RUNTIMES[*]}" >&2
+echo "bench: $ITER iterations of run, create, start, delete for: ${RUNTIMES[*]} (bundles: ${CONFIGS[*]})" >&2
 n=${#RUNTIMES[@]}
 for ((i = 0; i < ITER; i++)); do
-	# Alternate the order every iteration so no runtime always goes first.
-	for ((k = 0; k < n; k++)); do
-		rt=${RUNTIMES[$(((i + k) % n))]}
-		measured "$rt" run run --bundle "$WORK/bundle" "r$i"
-		measured "$rt" create create --bundle "$WORK/bundle" "c$i"
-		measured "$rt" start start "c$i"
-		wait_stopped "$rt" "c$i"
-		measured "$rt" delete delete "c$i"
+	order=("${CONFIGS[@]}")
+	[ $((i % 2)) = 0 ] || order=("${CONFIGS[@]:1}" "${CONFIGS[0]}")
+	for cfg in "${order[@]}"; do
+		# Alternate the order every iteration so no runtime always goes first.
+		for ((k = 0; k < n; k++)); do
+			rt=${RUNTIMES[$(((i + k) % n))]}
+			b=$(bundle "$cfg")
+			measured "$rt" "$cfg" run run --bundle "$b" "r$cfg$i"
+			measured "$rt" "$cfg" create create --bundle "$b" "c$cfg$i"
+			measured "$rt" "$cfg" start start "c$cfg$i"
+			wait_stopped "$rt" "c$cfg$i"
+			measured "$rt" "$cfg" delete delete "c$cfg$i"
+		done
 	done
 	printf '.' >&2
 done
 echo >&2
 
 # --- report ------------------------------------------------------------------
-# median RT OP FIELD (3 = wall ns, 4 = cpu us, 5 = rss KiB)
+# median RT CFG OP FIELD (3 = wall ns, 4 = cpu us, 5 = rss KiB)
 median() {
-	awk -v rt="$1" -v op="$2" -v f="$3" '$1 == rt && $2 == op { print $(f + 1) }' "$WORK/data" |
+	awk -v rt="$1" -v cfg="$2" -v op="$3" -v f="$4" '$1 == rt && $2 == cfg && $3 == op { print $(f + 2) }' "$WORK/data" |
 		sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == "nan" || b + 0 == 0 || a == "nan") print "-"; else printf "%.2f", a / b }'
 }
+# diff_ms A B SCALE: (A - B) / SCALE, signed, to 0.01
+diff_ms() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%+.2f", (a - b) / s }'; }
 
 echo
 echo "medians over $ITER iterations ($(uname -r), $(nproc) cpus); wall and CPU in ms, peak RSS in KiB"
-printf '%-7s %-6s %10s %10s %10s\n' op runtime wall_ms cpu_ms rss_kib
+printf '%-7s %-8s %-6s %10s %10s %10s\n' op bundle runtime wall_ms cpu_ms rss_kib
 for op in run create start delete; do
-	for rt in "${RUNTIMES[@]}"; do
-		w=$(median "$rt" "$op" 3)
-		c=$(median "$rt" "$op" 4)
-		r=$(median "$rt" "$op" 5)
-		printf '%-7s %-6s %10.2f %10.2f %10d\n' "$op" "$rt" \
-			"$(awk -v x="$w" 'BEGIN { print x / 1e6 }')" \
-			"$(awk -v x="$c" 'BEGIN { print x / 1e3 }')" "${r%.*}"
+	for cfg in "${CONFIGS[@]}"; do
+		for rt in "${RUNTIMES[@]}"; do
+			w=$(median "$rt" "$cfg" "$op" 3)
+			c=$(median "$rt" "$cfg" "$op" 4)
+			r=$(median "$rt" "$cfg" "$op" 5)
+			printf '%-7s %-8s %-6s %10.2f %10.2f %10d\n' "$op" "$cfg" "$rt" \
+				"$(awk -v x="$w" 'BEGIN { print x / 1e6 }')" \
+				"$(awk -v x="$c" 'BEGIN { print x / 1e3 }')" "${r%.*}"
+		done
 	done
 done
 
 echo
 echo "ratios of medians (below 1: husk is faster / smaller)"
-printf '%-7s %-10s %8s %8s %8s\n' op vs wall cpu rss
+printf '%-7s %-8s %-10s %8s %8s %8s\n' op bundle vs wall cpu rss
 for op in run create start delete; do
-	for other in crun runc; do
-		[[ " ${RUNTIMES[*]} " == *" $other "* ]] || continue
-		printf '%-7s %-10s %8s %8s %8s\n' "$op" "husk/$other" \
-			"$(ratio "$(median husk "$op" 3)" "$(median "$other" "$op" 3)")" \
-			"$(ratio "$(median husk "$op" 4)" "$(median "$other" "$op" 4)")" \
-			"$(ratio "$(median husk "$op" 5)" "$(median "$other" "$op" 5)")"
+	for cfg in "${CONFIGS[@]}"; do
+		for other in crun runc; do
+			[[ " ${RUNTIMES[*]} " == *" $other "* ]] || continue
+			printf '%-7s %-8s %-10s %8s %8s %8s\n' "$op" "$cfg" "husk/$other" \
+				"$(ratio "$(median husk "$cfg" "$op" 3)" "$(median "$other" "$cfg" "$op" 3)")" \
+				"$(ratio "$(median husk "$cfg" "$op" 4)" "$(median "$other" "$cfg" "$op" 4)")" \
+				"$(ratio "$(median husk "$cfg" "$op" 5)" "$(median "$other" "$cfg" "$op" 5)")"
+		done
+	done
+done
+
+[ ${#CONFIGS[@]} -gt 1 ] || exit 0
+echo
+echo "cost of the limits: median with limits minus median without, in ms"
+printf '%-7s %-6s %10s %10s\n' op runtime wall_ms cpu_ms
+for op in run create start delete; do
+	for rt in "${RUNTIMES[@]}"; do
+		printf '%-7s %-6s %10s %10s\n' "$op" "$rt" \
+			"$(diff_ms "$(median "$rt" limits "$op" 3)" "$(median "$rt" default "$op" 3)" 1e6)" \
+			"$(diff_ms "$(median "$rt" limits "$op" 4)" "$(median "$rt" default "$op" 4)" 1e3)"
 	done
 done
