@@ -82,15 +82,18 @@ static int parse_flag(const husk_command_t *cmd, int argc, char **argv, int *i,
     /* -bDIR */
     return set_value(o, body + 1, err);
   }
+  /* Messages already start with "husk: ": name only a verb. */
+  const char *scope = strcmp(cmd->name, "husk") ? cmd->name : "";
+  const char *sep = *scope ? ": " : "";
   if (!o)
-    return husk_error_set(err, 0, "%s: unknown flag %.*s", cmd->name,
+    return husk_error_set(err, 0, "%s%sunknown flag %.*s", scope, sep,
                           (int)(body - arg + len), arg);
   if (eq)
     return set_value(o, eq + 1, err);
   if (o->kind == HUSK_OPT_BOOL)
     return set_value(o, NULL, err);
   if (*i + 1 >= argc)
-    return husk_error_set(err, 0, "%s: flag %s needs a value", cmd->name, arg);
+    return husk_error_set(err, 0, "%s%sflag %s needs a value", scope, sep, arg);
   return set_value(o, argv[++*i], err);
 }
 

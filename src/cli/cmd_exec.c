@@ -72,5 +72,11 @@ int husk_cmd_exec(const husk_context_t *ctx, int argc, char **argv) {
   free(gids.items);
   free(caps.items);
   free(cgroups.items);
-  return rc < 0 ? husk_cli_fail(err) : status;
+  /* As runc: 255 when husk itself fails, so that a caller can tell it from
+   * the process's own exit status. */
+  if (rc < 0) {
+    husk_cli_fail(err);
+    return 255;
+  }
+  return status;
 }

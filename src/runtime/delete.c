@@ -58,7 +58,10 @@ int husk_container_delete(const husk_context_t *ctx, const char *id, bool force,
     return -1;
   int rc = -1;
   bool stopped = st->status == HUSK_STATUS_STOPPED;
-  if (!stopped && !force && st->status != HUSK_STATUS_CREATING) {
+  /* A created container goes without --force, as with runc: containerd's
+   * shim deletes a task that never started with a plain delete. */
+  if (!stopped && !force && st->status != HUSK_STATUS_CREATING &&
+      st->status != HUSK_STATUS_CREATED) {
     husk_error_set(err, 0,
                    "cannot delete container \"%s\" that is not stopped: %s", id,
                    husk_status_name(st->status));

@@ -82,7 +82,8 @@ static int signal_cgroup(const husk_state_t *st, int sig, husk_error_t **err) {
 int husk_signal_all(const husk_state_t *st, int sig, husk_error_t **err) {
   _cleanup_close_ int init = husk_pidfd_for(st->pid, st->pid_start_time);
   if (init < 0)
-    return husk_error_set(err, 0, "container \"%s\" is not running", st->id);
+    return husk_error_set(err, 0, "cannot signal \"%s\": container not running",
+                          st->id);
   if (st->cgroup_path)
     return signal_cgroup(st, sig, err);
   char path[64];
@@ -121,15 +122,23 @@ int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
   if (husk_state_load_at(dirfd, id, &st, err) < 0)
     return -1;
   int rc = -1;
-  if (st->status == HUSK_STATUS_STOPPED || st->status == HUSK_STATUS_CREATING) {
-    husk_error_set(err, 0, "container \"%s\" is not running", id);
+  if (all && st->status == HUSK_STATUS_STOPPED) {
+    /* As runc: --all still reaches what is left in the cgroup once the init
+     * is gone (containerd's shim kills an exited init's children so), and
+     * an empty or missing cgroup is no error. */
+    rc = st->cgroup_path ? signal_cgroup(st, sig, err) : 0;
+  } else if (st->status == HUSK_STATUS_STOPPED ||
+             st->status == HUSK_STATUS_CREATING) {
+    /* runc's phrase: containerd's shim matches "container not running" to
+     * tell a finished process from a failed kill. */
+    husk_error_set(err, 0, "cannot signal \"%s\": container not running", id);
   } else if (all) {
     rc = husk_signal_all(st, sig, err);
   } else {
     _cleanup_close_ int pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
     if (pidfd < 0 || send_to(pidfd, sig) < 0)
       husk_error_set(err, pidfd < 0 ? 0 : errno,
-                     "container \"%s\" is not running", id);
+                     "cannot signal \"%s\": container not running", id);
     else
       rc = 0;
   }

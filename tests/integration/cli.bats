@@ -72,6 +72,7 @@ check_json_log() {
 @test "cli: an unknown global flag is refused, naming it" {
 	run husk --no-such-flag list
 	assert_husk_error --no-such-flag
+	[ "$output" = "husk: unknown flag --no-such-flag" ]
 }
 
 @test "cli: an unknown verb flag is refused, naming it" {
