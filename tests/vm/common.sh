@@ -15,22 +15,39 @@ die() {
 	exit "$VM_EXIT_HARNESS"
 }
 
-# need_pkgs PKG...: apt-get install the packages that are not installed yet.
-# The package lists are refreshed only when the first attempt fails.
-need_pkgs() {
-	local p missing=()
+# missing_pkgs PKG...: the ones not installed.
+missing_pkgs() {
+	local p
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' ||
-			missing+=("$p")
+			echo "$p"
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	[ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}) and not root"
-	log "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2 ||
-		{ apt-get update -q </dev/null >&2 &&
-			apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; } ||
-		die "cannot install ${missing[*]}"
+}
+
+# need_pkgs PKG...: apt-get install the packages that are not installed yet.
+# Guests started side by side would race for dpkg's lock: one install at a
+# time (a lock of our own, then apt's wait for anyone else's). The package
+# lists are refreshed only when the first attempt fails.
+need_pkgs() {
+	local missing fd
+	missing=$(missing_pkgs "$@")
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages ($missing) and not root"
+	mkdir -p "$VM_CACHE"
+	exec {fd}>"$VM_CACHE/.apt-lock"
+	flock "$fd"
+	missing=$(missing_pkgs "$@")
+	if [ -n "$missing" ]; then
+		log "installing" $missing
+		export DEBIAN_FRONTEND=noninteractive
+		local apt=(apt-get -q -o DPkg::Lock::Timeout=300)
+		# shellcheck disable=SC2086 # a list of package names
+		"${apt[@]}" install -y --no-install-recommends $missing </dev/null >&2 ||
+			{ "${apt[@]}" update </dev/null >&2 &&
+				"${apt[@]}" install -y --no-install-recommends $missing </dev/null >&2; } ||
+			die "cannot install" $missing
+	fi
+	exec {fd}>&-
 }
 
 # cache_lock: serialize cache updates between concurrent runs (e.g. the v1
