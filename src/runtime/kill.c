@@ -39,7 +39,8 @@ int husk_parse_signal(const char *s) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    return errno || *end || v < 1 || v > SIGRTMAX ? -1 : (int)v;
+    /* 0 only asks whether the init is alive, as with kill(2). */
+    return errno || *end || v < 0 || v > SIGRTMAX ? -1 : (int)v;
   }
   if (strncasecmp(s, "SIG", 3) == 0)
     s += 3;

@@ -96,6 +96,19 @@ HUP" ]
 	assert_no_leftovers
 }
 
+@test "kill: signal 0 succeeds while the init lives and fails once it is gone (as runc)" {
+	set_args sleep 1000
+	start_new_container ctr
+	run husk kill ctr 0
+	[ "$status" -eq 0 ]
+	[ "$(state_field ctr .status)" = running ]
+	run husk kill ctr KILL
+	[ "$status" -eq 0 ]
+	wait_for_status ctr stopped
+	run husk kill ctr 0
+	assert_husk_error "container not running"
+}
+
 @test "kill: an unknown signal is refused and the container keeps running" {
 	set_args sleep 1000
 	start_new_container ctr
