@@ -64,6 +64,7 @@ typedef struct {
    * mount_setattr(AT_RECURSIVE). */
   unsigned long rec_flags, rec_clear;
   bool idmap_recursive; /* ridmap */
+  bool tmpcopyup;       /* runc's extension: tmpfs gets the dir's files */
 } husk_mount_t;
 
 /* ---- process ---- */

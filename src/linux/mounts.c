@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "linux/copyup.h"
 #include "linux/idmap.h"
 #include "linux/lsm.h"
 #include "linux/safe_path.h"
@@ -297,7 +298,17 @@ static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
       !(labelled = husk_lsm_mount_data(m->data, label)))
     return mount_error(m, errno, err);
   const char *data = labelled ? labelled : m->data;
-  int rc = husk_mount_on_fd(source, dst, m->type, flags, data);
+  /* tmpcopyup: the directory's files, read before the tmpfs hides them,
+   * written before a read-only tmpfs is made so. */
+  bool copyup = m->tmpcopyup && !strcmp(m->type, "tmpfs");
+  _cleanup_close_ int old = -1;
+  if (copyup) {
+    old = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (old < 0)
+      return mount_error(m, errno, err);
+  }
+  int rc = husk_mount_on_fd(source, dst, m->type,
+                            copyup ? flags & ~MS_RDONLY : flags, data);
   const char *host = userns ? userns_fallback(m->type) : NULL;
   if (rc < 0 && errno == EPERM && host)
     return bind_host(rootfd, m, host, true, true, err);
@@ -312,8 +323,12 @@ static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
                           "mount %s (%s) at %s: not allowed in a user "
                           "namespace",
                           source_name(m), type_name(m), m->destination);
-  if (rc < 0 || husk_mount_finish(rootfd, m->destination, 0, 0, false,
-                                  m->propagation) < 0)
+  if (rc < 0)
+    return mount_error(m, errno, err);
+  if (copyup && husk_tmpcopyup(rootfd, m->destination, old, err) < 0)
+    return mount_error(m, 0, err);
+  if (husk_mount_finish(rootfd, m->destination, copyup ? flags & MS_RDONLY : 0,
+                        0, false, m->propagation) < 0)
     return mount_error(m, errno, err);
   return 0;
 }

@@ -18,6 +18,7 @@ enum opt_kind {
   OPT_RBIND,
   OPT_IDMAP,
   OPT_RIDMAP,
+  OPT_TMPCOPYUP, /* runc's extension (podman's --read-only, --tmpfs) */
 };
 
 /* One list generates both the parser's table and husk_mount_option_names,
@@ -83,7 +84,8 @@ enum opt_kind {
   X("unbindable", OPT_PROP, MS_UNBINDABLE)                                     \
   X("runbindable", OPT_PROP, MS_UNBINDABLE | MS_REC)                           \
   X("idmap", OPT_IDMAP, 0)                                                     \
-  X("ridmap", OPT_RIDMAP, 0)
+  X("ridmap", OPT_RIDMAP, 0)                                                   \
+  X("tmpcopyup", OPT_TMPCOPYUP, 0)
 
 #define OPT_ENTRY(name, kind, flag) {name, kind, flag},
 #define OPT_NAME(name, kind, flag) name,
@@ -138,6 +140,9 @@ static void apply_opt(husk_mount_t *m, const struct mount_opt *o) {
     /* fallthrough */
   case OPT_IDMAP:
     m->idmap = true;
+    break;
+  case OPT_TMPCOPYUP:
+    m->tmpcopyup = true;
     break;
   }
 }

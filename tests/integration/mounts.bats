@@ -197,3 +197,33 @@ is-file" ]
 	done
 	assert_no_leftovers
 }
+
+@test "mounts: tmpcopyup fills a tmpfs with what the directory held, owners and modes kept" {
+	use_private_rootfs
+	mkdir -p "$BUNDLE/rootfs/data/sub"
+	echo hello >"$BUNDLE/rootfs/data/sub/file"
+	chown 1000:1000 "$BUNDLE/rootfs/data/sub/file"
+	chmod 0750 "$BUNDLE/rootfs/data"
+	ln -s /nonexistent "$BUNDLE/rootfs/data/link"
+	update_config '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "nosuid"]}]'
+	set_cmd 'cat /data/sub/file; stat -c "%u:%g %a" /data/sub/file /data; readlink /data/link; echo new >/data/new && echo wrote; awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo'
+	run_container ctr
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = hello ]
+	[ "${lines[1]}" = "1000:1000 644" ]
+	[ "${lines[2]}" = "0:0 750" ]
+	[ "${lines[3]}" = /nonexistent ]
+	[ "${lines[4]}" = wrote ]
+	has_opt "${lines[5]}" rw
+	# The copy is the tmpfs's: the rootfs itself is untouched.
+	[ ! -e "$BUNDLE/rootfs/data/new" ]
+}
+
+@test "mounts: tmpcopyup with ro copies first, then the tmpfs is read-only" {
+	update_config '.mounts += [{"destination": "/etc", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup", "ro"]}]'
+	set_cmd 'grep -c root /etc/passwd; touch /etc/x 2>/dev/null; echo rc=$?'
+	run_container ctr
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = rc=1 ]
+}
