@@ -71,8 +71,11 @@ int husk_process_find_executable(const husk_process_t *proc, char **path,
                                  husk_error_t **err) {
   const char *name = proc->args.items[0];
   if (strchr(name, '/')) {
+    struct stat st;
+    if (stat(name, &st) < 0)
+      return husk_error_set(err, errno, "exec: \"%s\"", name);
     if (!is_executable(name))
-      return husk_error_set(err, errno ? errno : EACCES,
+      return husk_error_set(err, S_ISDIR(st.st_mode) ? EISDIR : EACCES,
                             "exec: \"%s\": not an executable file", name);
     return (*path = strdup(name)) ? 0 : husk_error_errno(err, "exec");
   }

@@ -471,9 +471,12 @@ teardown() {
 	exec_io e ctr no-such-command arg
 	assert_husk_error no-such-command "executable file not found"
 	[ "$(state_field ctr .status)" = running ]
-	# An absolute path that does not exist names the path.
+	# An absolute path that does not exist names the path and the reason;
+	# a directory is not executable.
 	exec_io e ctr /no/such/binary
-	assert_husk_error /no/such/binary
+	assert_husk_error /no/such/binary "No such file or directory"
+	exec_io e ctr /bin
+	assert_husk_error /bin "not an executable file"
 }
 
 @test "exec: without a command is an error" {
