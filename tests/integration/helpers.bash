@@ -281,6 +281,26 @@ cgroup_mounts() {
 	}' /proc/self/mountinfo
 }
 
+# remove_cgroup_tree REL: in every hierarchy, reports and removes each cgroup
+# left below REL, then REL itself. Status 1 if anything was left below it or
+# REL cannot be removed.
+remove_cgroup_tree() {
+	local rel=$1 m c bad=0
+	for m in $(cgroup_mounts); do
+		[ -d "$m$rel" ] || continue
+		for c in $(find "$m$rel" -mindepth 1 -depth -type d 2>/dev/null); do
+			echo "leaked cgroup $c" >&2
+			rmdir "$c" 2>/dev/null || true
+			bad=1
+		done
+		rmdir "$m$rel" 2>/dev/null || {
+			echo "cannot remove $m$rel" >&2
+			bad=1
+		}
+	done
+	return "$bad"
+}
+
 # leaked_cgroups [PATTERN]: cgroup dirs below the run's parent whose name
 # matches PATTERN (default: this test's, "<test number>-*").
 leaked_cgroups() {

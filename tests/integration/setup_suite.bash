@@ -37,18 +37,6 @@ teardown_suite() {
 		bad=1
 	fi
 	# The run's cgroup parent: empty if every container's cgroup went away.
-	local m c
-	for m in $(cgroup_mounts); do
-		[ -d "$m$HUSK_CGROUP_PARENT" ] || continue
-		for c in $(find "$m$HUSK_CGROUP_PARENT" -mindepth 1 -depth -type d 2>/dev/null); do
-			echo "leaked cgroup $c" >&2
-			rmdir "$c" 2>/dev/null || true
-			bad=1
-		done
-		rmdir "$m$HUSK_CGROUP_PARENT" 2>/dev/null || {
-			echo "cannot remove $m$HUSK_CGROUP_PARENT" >&2
-			bad=1
-		}
-	done
+	remove_cgroup_tree "$HUSK_CGROUP_PARENT" || bad=1
 	return "$bad"
 }
