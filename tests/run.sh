@@ -3,7 +3,9 @@
 # husk, run the cmocka unit tests and the bats integration suites, then the
 # cgroup suites again in a pure cgroup v2 and a pure v1 QEMU guest
 # (tests/vm), and end with the line "N passed, N failed[, N skipped]" over
-# all of them. Exit status non-zero if anything failed.
+# all of them. The real-client suites (containerd, podman) run every scenario
+# with husk and with runc; a table shows the two side by side. Exit status
+# non-zero if anything failed.
 #
 #   bash tests/run.sh
 #
@@ -43,7 +45,8 @@ section() {
 section "dependencies"
 PKGS=(meson ninja-build pkg-config gcc libyajl-dev libseccomp-dev libcap-dev
 	libcmocka-dev bats jq busybox-static golang-github-opencontainers-specs-dev
-	python3-jsonschema procps util-linux scdoc uidmap)
+	python3-jsonschema procps util-linux scdoc uidmap
+	containerd runc podman conmon catatonit umoci skopeo)
 missing=()
 for p in "${PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -122,6 +125,8 @@ else
 		echo "bats exited with status $bats_rc (timeout or crash)" >&2
 		bf=1
 	fi
+	# containerd and podman, with husk and with runc, one row per scenario.
+	bash tests/client-table.sh "$TAP"
 	echo "integration tests: $bp passed, $bf failed, $bs skipped"
 	passed=$((passed + bp))
 	failed=$((failed + bf))
