@@ -45,6 +45,9 @@ umoci config --image "$out/oci:latest" \
 	--config.cmd sh --config.workingdir / --author husk-tests
 umoci gc --layout "$out/oci"
 
-skopeo --insecure-policy copy --quiet "oci:$out/oci:latest" "docker-archive:$out/busybox.tar:$name"
+# skopeo keeps a blob-info cache in /var/lib/containers/cache as root: give
+# it a throw-away /var/lib in a mount namespace of its own.
+unshare --mount --propagation private sh -c 'mount -t tmpfs husk-varlib /var/lib && exec "$@"' sh \
+	skopeo --insecure-policy copy --quiet "oci:$out/oci:latest" "docker-archive:$out/busybox.tar:$name"
 rm -rf "$out/rootfs.tmp"
 echo "$name"
