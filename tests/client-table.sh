@@ -27,10 +27,10 @@ awk '
 	}
 	END {
 		if (n == 0) exit
-		printf "\n%-10s  %-56s  %-4s  %-4s\n", "client", "scenario", "husk", "runc"
+		printf "\n%-10s  %-56s  %-4s  %s\n", "client", "scenario", "husk", "runc"
 		for (i = 1; i <= n; i++) {
 			split(order[i], p, SUBSEP)
-			printf "%-10s  %-56s  %-4s  %-4s\n", p[1], substr(p[2], 1, 56),
+			printf "%-10s  %-56s  %-4s  %s\n", p[1], substr(p[2], 1, 56),
 				cell(order[i] SUBSEP "husk"), cell(order[i] SUBSEP "runc")
 		}
 		for (ci = 1; ci <= 2; ci++) {
