@@ -61,9 +61,10 @@ suite_lines() {
 	fi
 }
 
-# test_names FILE: the names of a bats file's tests, one a line.
+# test_names FILE: the names of a bats file's tests, one a line (also of
+# one-line tests: @test "NAME" { body; }).
 test_names() {
-	sed -n 's/^@test "\(.*\)" {$/\1/p' "$1"
+	sed -n 's/^@test "\([^"]*\)" {.*$/\1/p' "$1"
 }
 
 # ere_quote: each line of stdin as an extended regex matching it literally.
@@ -142,7 +143,12 @@ run_bats() {
 			[ -z "$n" ] || alts+=("$n")
 		done < <(pick "$names" "${inc[$f]:-}" "${exc[$f]:-}")
 	done
-	[ ${#alts[@]} -gt 0 ] || return 0
+	[ ${#files[@]} -gt 0 ] || return 0
+	if [ ${#alts[@]} -eq 0 ]; then
+		echo "# no test picked from ${files[*]}"
+		failed=$((failed + 1))
+		return 0
+	fi
 	echo "# ${#alts[@]} tests from ${#files[@]} files"
 	bats_run "${HUSK_VM_BATS_TIMEOUT:-3300}" --filter "^($(
 		IFS='|'
