@@ -764,7 +764,8 @@ ctrd_scenario_memory_limit() {
 	grep -qx "$pid" "$m/$CTRD_NS/$id/cgroup.procs"
 	run ctrd_ctr tasks metrics "$id"
 	[ "$status" -eq 0 ]
-	grep -Eq '^memory\.(limit_in_bytes|limit) +33554432 *$' <<<"$output"
+	# ctr names it memory.limit_in_bytes on cgroup v1, memory.usage_limit on v2.
+	grep -Eq '^memory\.(limit_in_bytes|limit|usage_limit) +33554432 *$' <<<"$output"
 }
 
 # Over its memory limit the task is OOM-killed: 137, and the kernel's

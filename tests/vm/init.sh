@@ -23,6 +23,10 @@ fail() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# Terminals (script(1), ctr -t): /dev/ptmx needs a devpts beside it.
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm
 while read -r m; do
 	insmod "/lib/modules/$m" || fail "insmod $m failed"
 done </modules
