@@ -159,5 +159,6 @@ fi
 
 # ---------------------------------------------------------------------------
 echo
+echo "run.sh: $((SECONDS / 60)) min $((SECONDS % 60)) s in all"
 summary
 [ "$failed" -eq 0 ]
