@@ -1,13 +1,18 @@
-/* SCM_RIGHTS in both directions, for the console socket and for the
- * init -> parent hand-over of a pty master. */
+/* SCM_RIGHTS in both directions, for the console, pidfd and seccomp
+ * listener sockets and for the init -> parent hand-over of a pty master. */
 #include "linux/fdpass.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include "util/cleanup.h"
 
 /* What the payload of one message may be; runc's receivers read up to
  * 4096 bytes of name too. */
@@ -42,16 +47,45 @@ int husk_send_fd(int sock, int fd, const char *name) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  for (;;) {
-    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  ssize_t n;
+  do
+    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -1;
+  /* The fd went with the first bytes; the rest of a long payload follows
+   * (a stream socket may take less at once). */
+  for (size_t off = (size_t)n; off < len;) {
+    n = send(sock, name + off, len - off, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
       return -1;
-    /* The fd went with the first byte; a short write of the name on a
-     * stream socket only loses the tail of a label nobody depends on. */
-    return 0;
+    off += (size_t)n;
   }
+  return 0;
+}
+
+int husk_unix_connect(const char *path) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  _cleanup_close_ int pathfd = -1;
+  if (strlen(path) < sizeof addr.sun_path) {
+    strcpy(addr.sun_path, path);
+  } else {
+    /* Too long for sun_path: connect through an O_PATH fd of the socket. */
+    pathfd = open(path, O_PATH | O_CLOEXEC);
+    if (pathfd < 0)
+      return -1;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", pathfd);
+  }
+  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return -1;
+  int rc;
+  do
+    rc = connect(sock, (struct sockaddr *)&addr, sizeof addr);
+  while (rc < 0 && errno == EINTR);
+  return rc < 0 ? -1 : husk_steal_fd(&sock);
 }
 
 /* Close every fd a control message brought in; returns how many. */

@@ -7,8 +7,14 @@
 
 #include <stddef.h>
 
+/* A SOCK_STREAM connection to the unix socket at path (also one longer than
+ * sun_path, through an O_PATH fd of it), close-on-exec. Returns the fd, or
+ * -1 with errno set. */
+int husk_unix_connect(const char *path);
+
 /* Send fd with `name` as the payload (NULL or "" sends one NUL byte: a
- * message must carry data for the fd to go along). Returns 0, or -1 with
+ * message must carry data for the fd to go along); on a stream socket the
+ * rest of a long payload follows the first message. Returns 0, or -1 with
  * errno set. The caller keeps its copy of fd. */
 int husk_send_fd(int sock, int fd, const char *name);
 

@@ -13,7 +13,6 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/vfs.h>
 #include <termios.h>
 #include <unistd.h>
@@ -222,27 +221,10 @@ int husk_terminal_setup_exec(const husk_process_t *proc, int *master,
 }
 
 int husk_console_socket_connect(const char *path, husk_error_t **err) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  _cleanup_close_ int pathfd = -1;
-  if (strlen(path) < sizeof addr.sun_path) {
-    strcpy(addr.sun_path, path);
-  } else {
-    /* Too long for sun_path: connect through an O_PATH fd of the socket. */
-    pathfd = open(path, O_PATH | O_CLOEXEC);
-    if (pathfd < 0)
-      return husk_error_errno(err, "--console-socket %s", path);
-    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", pathfd);
-  }
-  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int sock = husk_unix_connect(path);
   if (sock < 0)
-    return husk_error_errno(err, "--console-socket %s: socket", path);
-  int rc;
-  do
-    rc = connect(sock, (struct sockaddr *)&addr, sizeof addr);
-  while (rc < 0 && errno == EINTR);
-  if (rc < 0)
     return husk_error_errno(err, "--console-socket %s: connect", path);
-  return husk_steal_fd(&sock);
+  return sock;
 }
 
 int husk_console_socket_send(int sock, int master, husk_error_t **err) {

@@ -1,13 +1,12 @@
 #include "runtime/seccomp_listener.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "linux/fdpass.h"
 #include "linux/sync.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -16,30 +15,10 @@
 #define SECCOMP_TIMEOUT_MS 60000
 
 int husk_seccomp_listener_connect(const husk_seccomp_t *s, husk_error_t **err) {
-  const char *path = s->listener_path;
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  _cleanup_close_ int pathfd = -1;
-  if (strlen(path) < sizeof addr.sun_path) {
-    strcpy(addr.sun_path, path);
-  } else {
-    /* Too long for sun_path: go through an O_PATH fd of the socket. */
-    pathfd = open(path, O_PATH | O_CLOEXEC);
-    if (pathfd < 0)
-      return husk_error_errno(err, KEY ": %s", path);
-    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", pathfd);
-  }
-  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int sock = husk_unix_connect(s->listener_path);
   if (sock < 0)
-    return husk_error_errno(err, KEY ": %s: socket", path);
-  int rc;
-  do
-    rc = connect(sock, (struct sockaddr *)&addr, sizeof addr);
-  while (rc < 0 && errno == EINTR);
-  if (rc < 0)
-    return husk_error_errno(err, KEY ": %s: connect", path);
-  int out = sock;
-  sock = -1;
-  return out;
+    return husk_error_errno(err, KEY ": %s: connect", s->listener_path);
+  return sock;
 }
 
 char *husk_seccomp_process_state_json(const husk_seccomp_t *s, pid_t pid,
@@ -74,40 +53,6 @@ char *husk_seccomp_process_state_json(const husk_seccomp_t *s, pid_t pid,
   return out;
 }
 
-/* The document, with the listener on its first byte's message. */
-static int send_state(int sock, const char *doc, int listener) {
-  size_t len = strlen(doc);
-  struct iovec iov = {.iov_base = (void *)doc, .iov_len = len};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = ctl.buf,
-                       .msg_controllen = sizeof ctl.buf};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &listener, sizeof(int));
-  ssize_t n;
-  do
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return -1;
-  for (size_t off = (size_t)n; off < len;) {
-    n = send(sock, doc + off, len - off, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    off += (size_t)n;
-  }
-  return 0;
-}
-
 int husk_seccomp_listener_forward(int sync_fd, int pidfd, int sock,
                                   const husk_seccomp_t *s, pid_t pid,
                                   const husk_state_t *st, husk_error_t **err) {
@@ -120,7 +65,8 @@ int husk_seccomp_listener_forward(int sync_fd, int pidfd, int sock,
   _cleanup_free_ char *doc = husk_seccomp_process_state_json(s, pid, st);
   if (!doc)
     return husk_error_errno(err, KEY ": %s: state", s->listener_path);
-  if (send_state(sock, doc, listener) < 0)
+  /* The document, with the listener on its first bytes. */
+  if (husk_send_fd(sock, listener, doc) < 0)
     return husk_error_errno(err, KEY ": %s: send the listener",
                             s->listener_path);
   /* One state per connection, ended right away: the agent reads to the
