@@ -15,30 +15,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-  fprintf(stderr, "recvnotify: %s: %s\n", what, strerror(errno));
-  _exit(1);
-}
+#include "sock.h"
+
+const char *prog = "recvnotify";
 
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: recvnotify SOCKET-PATH OUT-FILE\n");
     return 1;
   }
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (snprintf(addr.sun_path, sizeof addr.sun_path, "%s.tmp", argv[1]) >=
-      (int)sizeof addr.sun_path) {
-    errno = ENAMETOOLONG;
-    die(argv[1]);
-  }
-  int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    die("socket");
-  unlink(addr.sun_path);
-  if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0)
-    die(addr.sun_path);
-  if (rename(addr.sun_path, argv[1]) < 0)
-    die(argv[1]);
+  int s = listen_at(argv[1], SOCK_DGRAM, 0);
   FILE *out = fopen(argv[2], "a");
   if (!out)
     die(argv[2]);

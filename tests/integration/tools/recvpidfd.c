@@ -21,53 +21,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void die(const char *what) {
-  fprintf(stderr, "recvpidfd: %s: %s\n", what, strerror(errno));
-  exit(1);
-}
+#include "sock.h"
 
-static int listen_at(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (snprintf(addr.sun_path, sizeof addr.sun_path, "%s.tmp", path) >=
-      (int)sizeof addr.sun_path) {
-    errno = ENAMETOOLONG;
-    die(path);
-  }
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    die("socket");
-  unlink(addr.sun_path);
-  if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(s, 1) < 0)
-    die(addr.sun_path);
-  if (rename(addr.sun_path, path) < 0)
-    die(path);
-  return s;
-}
-
-static int receive(int conn, char *payload, size_t size) {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct iovec iov = {.iov_base = payload, .iov_len = size - 1};
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = ctl.buf,
-                       .msg_controllen = sizeof ctl.buf};
-  ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  if (n < 0)
-    die("recvmsg");
-  payload[n] = '\0';
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS ||
-      c->cmsg_len != CMSG_LEN(sizeof(int))) {
-    errno = EBADMSG;
-    die("no fd in the message");
-  }
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
+const char *prog = "recvpidfd";
 
 /* The "Pid:" line of a pidfd's fdinfo. */
 static long pidfd_pid(int fd) {
@@ -93,13 +49,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: recvpidfd SOCKET-PATH OUT-FILE [SIGNAL]\n");
     return 1;
   }
-  int s = listen_at(argv[1]);
+  int s = listen_at(argv[1], SOCK_STREAM, 1);
   int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
   if (conn < 0)
     die("accept");
   unlink(argv[1]);
   char payload[256];
-  int fd = receive(conn, payload, sizeof payload);
+  int fd = receive_fd(conn, payload, sizeof payload);
   if (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0)
     die("pidfd_send_signal 0");
   long pid = pidfd_pid(fd);

@@ -21,68 +21,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *prog = "recvtty";
+#include "sock.h"
 
-static void die(const char *what) {
-  fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-  exit(1);
-}
-
-static void die_msg(const char *what) {
-  fprintf(stderr, "%s: %s\n", prog, what);
-  exit(1);
-}
-
-static int listen_at(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  char tmp[sizeof addr.sun_path];
-  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >=
-      (int)sizeof tmp) {
-    errno = ENAMETOOLONG;
-    die(path);
-  }
-  strcpy(addr.sun_path, tmp);
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    die("socket");
-  unlink(tmp);
-  if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0)
-    die(tmp);
-  if (listen(s, 1) < 0)
-    die("listen");
-  if (rename(tmp, path) < 0)
-    die(path);
-  return s;
-}
-
-/* One message, one fd; the payload is the name the sender gave it. */
-static int receive(int conn, char *name, size_t size) {
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  struct iovec iov = {.iov_base = name, .iov_len = size - 1};
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = ctl.buf,
-                       .msg_controllen = sizeof ctl.buf};
-  ssize_t n;
-  do
-    n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    die("recvmsg");
-  if (n == 0)
-    die_msg("the sender closed the connection without sending an fd");
-  name[n] = '\0';
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if ((msg.msg_flags & MSG_CTRUNC) || !c || c->cmsg_level != SOL_SOCKET ||
-      c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-    die_msg("the message did not carry exactly one fd");
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
+const char *prog = "recvtty";
 
 static void write_all(int fd, const char *buf, size_t len, const char *what) {
   while (len > 0) {
@@ -127,7 +68,7 @@ int main(int argc, char **argv) {
   if (optind != argc - 1)
     die_msg("expected one SOCKET-PATH (see -h)");
   const char *path = argv[optind];
-  int s = listen_at(path);
+  int s = listen_at(path, SOCK_STREAM, 1);
   int conn;
   do
     conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
@@ -135,7 +76,7 @@ int main(int argc, char **argv) {
   if (conn < 0)
     die("accept");
   char name[4096];
-  int pty = receive(conn, name, sizeof name);
+  int pty = receive_fd(conn, name, sizeof name);
   close(conn);
   close(s);
   unlink(path);

@@ -24,38 +24,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sock.h"
+
 #define MAX_LISTENERS 16
 
-static const char *prog = "seccomp_agent";
+const char *prog = "seccomp_agent";
 static int reply_errno = EPERM;
 static const char *state_file, *log_file;
-
-static void die(const char *what) {
-  fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-  exit(1);
-}
-
-static int listen_at(const char *path) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  char tmp[sizeof addr.sun_path];
-  if (snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >=
-      (int)sizeof tmp) {
-    errno = ENAMETOOLONG;
-    die(path);
-  }
-  strcpy(addr.sun_path, tmp);
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (s < 0)
-    die("socket");
-  unlink(tmp);
-  if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0)
-    die(tmp);
-  if (listen(s, 8) < 0)
-    die("listen");
-  if (rename(tmp, path) < 0)
-    die(path);
-  return s;
-}
 
 static void append_line(const char *file, const char *text) {
   if (!file)
@@ -162,7 +137,8 @@ int main(int argc, char **argv) {
     die("SECCOMP_GET_NOTIF_SIZES");
   struct pollfd fds[1 + MAX_LISTENERS];
   int n = 1;
-  fds[0] = (struct pollfd){.fd = listen_at(argv[optind]), .events = POLLIN};
+  fds[0] = (struct pollfd){.fd = listen_at(argv[optind], SOCK_STREAM, 8),
+                           .events = POLLIN};
   for (;;) {
     if (poll(fds, n, -1) < 0) {
       if (errno == EINTR)
