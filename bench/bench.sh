@@ -11,6 +11,8 @@ set -euo pipefail
 
 ITER=${1:-30}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 REPO=$(dirname "$HERE")
 HUSK=${HUSK_BINARY:-$REPO/build/src/cli/husk}
 CRUN=${CRUN:-$(command -v crun || true)}
@@ -46,18 +48,7 @@ fi
 
 WORK=$(mktemp -d /tmp/husk-bench.XXXXXX)
 CG_PARENT="husk-bench-$$"
-cleanup() {
-	local rt id
-	for rt in husk crun runc; do
-		for id in $(ls "$WORK/state-$rt" 2>/dev/null); do
-			runtime "$rt" delete --force "$id" >/dev/null 2>&1 || true
-		done
-	done
-	# The bench's own cgroup parent (runc and crun create <parent>/<id>).
-	find /sys/fs/cgroup -maxdepth 3 -type d -name "$CG_PARENT" 2>/dev/null |
-		while read -r d; do rmdir "$d" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
+cleanup() { bench_cleanup husk crun runc; }
 trap cleanup EXIT
 
 if [ -e /sys/fs/cgroup/unified/cgroup.controllers ]; then
@@ -68,11 +59,7 @@ fi
 gcc -O2 -o "$WORK/measure" "$HERE/measure.c"
 
 # --- bundle: busybox rootfs, config from `husk spec` -----------------------------
-mkdir -p "$WORK/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$WORK/bundle/rootfs/bin/busybox"
-for a in $("$WORK/bundle/rootfs/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$WORK/bundle/rootfs/bin/$a"
-done
+bench_rootfs "$WORK/bundle/rootfs"
 "$HUSK" spec --bundle "$WORK/bundle"
 jq --arg root "$WORK/bundle/rootfs" --arg cg "/$CG_PARENT/c" '
     .ociVersion = "1.0.2"   # crun 1.8 knows no later version

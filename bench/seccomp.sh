@@ -16,6 +16,8 @@ set -euo pipefail
 
 ITER=${1:-20}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 REPO=$(dirname "$HERE")
 HUSK=${HUSK_BINARY:-$REPO/build/src/cli/husk}
 RUNC=${RUNC:-$(command -v runc || true)}
@@ -37,27 +39,13 @@ done
 
 WORK=$(mktemp -d /tmp/husk-bench-seccomp.XXXXXX)
 CG_PARENT="husk-bench-seccomp-$$"
-cleanup() {
-	local rt id
-	for rt in husk husk-nocache runc; do
-		for id in $(ls "$WORK/state-$rt" 2>/dev/null); do
-			runtime "$rt" delete --force "$id" >/dev/null 2>&1 || true
-		done
-	done
-	find /sys/fs/cgroup -maxdepth 3 -type d -name "$CG_PARENT" 2>/dev/null |
-		while read -r d; do rmdir "$d" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
+cleanup() { bench_cleanup husk husk-nocache runc; }
 trap cleanup EXIT
 
 gcc -O2 -o "$WORK/measure" "$HERE/measure.c"
 
 # Two bundles on one busybox rootfs: "plain" and "profile".
-mkdir -p "$WORK/rootfs"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$WORK/rootfs/bin/busybox"
-for a in $("$WORK/rootfs/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$WORK/rootfs/bin/$a"
-done
+bench_rootfs "$WORK/rootfs"
 mkdir -p "$WORK/plain" "$WORK/profile"
 "$HUSK" spec --bundle "$WORK/plain"
 jq --arg root "$WORK/rootfs" --arg cg "/$CG_PARENT/c" '
