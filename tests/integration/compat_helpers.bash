@@ -88,19 +88,7 @@ rt_io() {
 	shift 2
 	bin=$(rt_bin "$r") || return 1
 	root=$(rt_root "$r")
-	local out="$BATS_TEST_TMPDIR/$r-$name.out" err="$BATS_TEST_TMPDIR/$r-$name.err"
-	status=0
-	timeout -k 5 "$HUSK_CMD_TIMEOUT" "$bin" --root "$root" "$@" \
-		</dev/null >"$out" 2>"$err" 3>&- || status=$?
-	stdout=$(cat "$out")
-	stderr=$(cat "$err")
-	if [ -n "$stdout" ] && [ -n "$stderr" ]; then
-		output="$stdout"$'\n'"$stderr"
-	else
-		output="$stdout$stderr"
-	fi
-	echo "\$ $r $* => status $status" >&2
-	[ -z "$output" ] || echo "$output" >&2
+	io_capture "$BATS_TEST_TMPDIR/$r-$name" /dev/null "$r $*" "$bin" --root "$root" "$@"
 }
 
 # compat_bundle RT ID: a bundle for container ID of runtime RT, from

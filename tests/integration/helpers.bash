@@ -203,12 +203,21 @@ husk_io() {
 	local name=$1
 	shift
 	auto_cgroups_path "$@"
-	local out="$BATS_TEST_TMPDIR/$name.out" err="$BATS_TEST_TMPDIR/$name.err"
+	io_capture "$BATS_TEST_TMPDIR/$name" "${HUSK_STDIN:-/dev/null}" "husk $*" \
+		"$HUSK_BINARY" --root "$HUSK_ROOT" "$@"
+}
+
+# io_capture BASE STDIN TRACE CMD...: runs CMD (bounded by HUSK_CMD_TIMEOUT)
+# with stdout and stderr in BASE.out and BASE.err; sets status, stdout,
+# stderr, output (stdout then stderr) and lines, and traces "$ TRACE".
+io_capture() {
+	local base=$1 input=$2 trace=$3
+	shift 3
 	status=0
-	timeout -k 5 "$HUSK_CMD_TIMEOUT" "$HUSK_BINARY" --root "$HUSK_ROOT" "$@" \
-		<"${HUSK_STDIN:-/dev/null}" >"$out" 2>"$err" 3>&- || status=$?
-	stdout=$(cat "$out")
-	stderr=$(cat "$err")
+	timeout -k 5 "$HUSK_CMD_TIMEOUT" "$@" <"$input" >"$base.out" 2>"$base.err" 3>&- ||
+		status=$?
+	stdout=$(cat "$base.out")
+	stderr=$(cat "$base.err")
 	if [ -n "$stdout" ] && [ -n "$stderr" ]; then
 		output="$stdout"$'\n'"$stderr"
 	else
@@ -218,7 +227,7 @@ husk_io() {
 	if [ -n "$output" ]; then
 		mapfile -t lines <<<"$output"
 	fi
-	echo "\$ husk $* => status $status" >&2
+	echo "\$ $trace => status $status" >&2
 	[ -z "$output" ] || echo "$output" >&2
 }
 
