@@ -37,7 +37,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   clock_gettime(CLOCK_MONOTONIC, &t1);
-  long long wall = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+  long long wall =
+      (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
   long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
                   ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -6,10 +6,14 @@ int husk_cmd_create(const husk_context_t *ctx, int argc, char **argv) {
   husk_create_opts_t o = {.bundle = "."};
   husk_option_t options[HUSK_CREATE_OPTION_COUNT + 1] = {{0}};
   husk_create_options(&o, options);
-  husk_command_t cmd = {"create", "<container-id>",
+  husk_command_t cmd = {"create",
+                        "<container-id>",
                         "Create a container from a bundle; it waits for "
                         "`husk start`.",
-                        options, 1, 1, false};
+                        options,
+                        1,
+                        1,
+                        false};
   char **args;
   int n;
   husk_error_t *err = NULL;

@@ -12,10 +12,14 @@ int husk_cmd_run(const husk_context_t *ctx, int argc, char **argv) {
                                         "it exits"},
   };
   husk_create_options(&o, options);
-  husk_command_t cmd = {"run", "<container-id>",
+  husk_command_t cmd = {"run",
+                        "<container-id>",
                         "Create and start a container; in the foreground, "
                         "exit with its status.",
-                        options, 1, 1, false};
+                        options,
+                        1,
+                        1,
+                        false};
   char **args;
   int n;
   husk_error_t *err = NULL;

@@ -222,8 +222,8 @@ static int parse_fragment(const char *buf, size_t len, const char *what,
   if (husk_json_parse(buf, len, what, &root, err) < 0)
     return -1;
   spec_ctx_t c = {.what = what, .err = err};
-  int r = spec_check_type(&c, root, HUSK_JSON_OBJECT) < 0 ? -1
-                                                           : fn(&c, root, out);
+  int r =
+      spec_check_type(&c, root, HUSK_JSON_OBJECT) < 0 ? -1 : fn(&c, root, out);
   free(c.path);
   husk_json_free(root);
   return r;

@@ -1,7 +1,7 @@
 /* process: user, args, env, cwd, capabilities, rlimits, and the scheduling
  * knobs (oomScoreAdj, ioPriority, scheduler, execCPUAffinity). */
-#include <inttypes.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/ioprio.h>
 #include <sched.h>
@@ -155,8 +155,9 @@ static int parse_rlimit(spec_ctx_t *c, const husk_json_t *elem, void *item) {
     return spec_err(c, "unknown rlimit %s", SPEC_Q(rl->name));
   }
   if (rl->soft > rl->hard) {
-    return spec_err(c, "%s: soft limit %" PRIu64 " is above the hard limit %" PRIu64,
-                    rl->name, rl->soft, rl->hard);
+    return spec_err(
+        c, "%s: soft limit %" PRIu64 " is above the hard limit %" PRIu64,
+        rl->name, rl->soft, rl->hard);
   }
   return 0;
 }
