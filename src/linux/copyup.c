@@ -116,7 +116,8 @@ static int copy_tree(int from, int to, unsigned depth) {
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
       continue;
     rc = copy_entry(from, to, de->d_name, depth);
-    errno = 0;
+    if (rc == 0)
+      errno = 0; /* so that the end of the directory reads as success */
   }
   int saved = errno;
   closedir(dir);

@@ -227,3 +227,12 @@ is-file" ]
 	[ "${lines[0]}" = 1 ]
 	[ "${lines[1]}" = rc=1 ]
 }
+
+@test "mounts: tmpcopyup of a tree deeper than it copies fails naming the mount and why, leaving nothing" {
+	use_private_rootfs
+	mkdir -p "$BUNDLE/rootfs/data/$(printf 'd/%.0s' $(seq 70))"
+	update_config '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}]'
+	run_container ctr
+	assert_husk_error /data "Too many levels of symbolic links"
+	assert_no_leftovers ctr
+}
