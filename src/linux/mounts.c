@@ -298,8 +298,9 @@ static int mount_fs(int rootfd, const husk_mount_t *m, bool userns,
       !(labelled = husk_lsm_mount_data(m->data, label)))
     return mount_error(m, errno, err);
   const char *data = labelled ? labelled : m->data;
-  /* tmpcopyup: the directory's files, read before the tmpfs hides them,
-   * written before a read-only tmpfs is made so. */
+  /* tmpcopyup: the directory's files, read through an fd opened before
+   * the tmpfs hides them (dst is O_PATH: no readdir), written before a
+   * read-only tmpfs is made so. */
   bool copyup = m->tmpcopyup && !strcmp(m->type, "tmpfs");
   _cleanup_close_ int old = -1;
   if (copyup) {

@@ -62,9 +62,14 @@ static const char *env_lookup(const husk_strv_t *env, const char *name) {
   return NULL;
 }
 
+/* A regular file the caller may execute; st is its stat. */
+static bool executable(const char *path, const struct stat *st) {
+  return S_ISREG(st->st_mode) && access(path, X_OK) == 0;
+}
+
 static bool is_executable(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+  return stat(path, &st) == 0 && executable(path, &st);
 }
 
 int husk_process_find_executable(const husk_process_t *proc, char **path,
@@ -74,7 +79,7 @@ int husk_process_find_executable(const husk_process_t *proc, char **path,
     struct stat st;
     if (stat(name, &st) < 0)
       return husk_error_set(err, errno, "exec: \"%s\"", name);
-    if (!is_executable(name))
+    if (!executable(name, &st))
       return husk_error_set(err, S_ISDIR(st.st_mode) ? EISDIR : EACCES,
                             "exec: \"%s\": not an executable file", name);
     return (*path = strdup(name)) ? 0 : husk_error_errno(err, "exec");

@@ -80,11 +80,17 @@ static int signal_cgroup(const husk_state_t *st, int sig, husk_error_t **err) {
   return rc;
 }
 
+/* runc's phrase: containerd's shim matches "container not running" to tell
+ * a finished process from a failed kill. */
+static int not_running(const char *id, int errno_value, husk_error_t **err) {
+  return husk_error_set(err, errno_value,
+                        "cannot signal \"%s\": container not running", id);
+}
+
 int husk_signal_all(const husk_state_t *st, int sig, husk_error_t **err) {
   _cleanup_close_ int init = husk_pidfd_for(st->pid, st->pid_start_time);
   if (init < 0)
-    return husk_error_set(err, 0, "cannot signal \"%s\": container not running",
-                          st->id);
+    return not_running(st->id, 0, err);
   if (st->cgroup_path)
     return signal_cgroup(st, sig, err);
   char path[64];
@@ -130,16 +136,13 @@ int husk_container_kill(const husk_context_t *ctx, const char *id, int sig,
     rc = st->cgroup_path ? signal_cgroup(st, sig, err) : 0;
   } else if (st->status == HUSK_STATUS_STOPPED ||
              st->status == HUSK_STATUS_CREATING) {
-    /* runc's phrase: containerd's shim matches "container not running" to
-     * tell a finished process from a failed kill. */
-    husk_error_set(err, 0, "cannot signal \"%s\": container not running", id);
+    not_running(id, 0, err);
   } else if (all) {
     rc = husk_signal_all(st, sig, err);
   } else {
     _cleanup_close_ int pidfd = husk_pidfd_for(st->pid, st->pid_start_time);
     if (pidfd < 0 || send_to(pidfd, sig) < 0)
-      husk_error_set(err, pidfd < 0 ? 0 : errno,
-                     "cannot signal \"%s\": container not running", id);
+      not_running(id, pidfd < 0 ? 0 : errno, err);
     else
       rc = 0;
   }

@@ -182,14 +182,8 @@ sleeper() {
 				rt_stop "$r" ctr
 			fi
 		done
-		run rt runc state ctr
-		[ "$status" -eq 0 ]
-		rs=$output
-		run rt husk state ctr
-		[ "$status" -eq 0 ]
-		hs=$output
-		echo "runc: $rs" >&2
-		echo "husk: $hs" >&2
+		both_ok state ctr
+		rs=$runc_out hs=$husk_out
 		[ "$(jq -c keys <<<"$hs")" = "$(jq -c keys <<<"$rs")" ]
 		same_shape "$rs" "$hs"
 		# Same values where they do not depend on the runtime.
@@ -234,14 +228,8 @@ sleeper() {
 		compat_create "$r" c2
 		[ "$status" -eq 0 ]
 	done
-	run rt runc list --format json
-	[ "$status" -eq 0 ]
-	rl=$output
-	run rt husk list --format json
-	[ "$status" -eq 0 ]
-	hl=$output
-	echo "runc: $rl" >&2
-	echo "husk: $hl" >&2
+	both_ok list --format json
+	rl=$runc_out hl=$husk_out
 	[ "$(jq -c 'map(keys)' <<<"$hl")" = "$(jq -c 'map(keys)' <<<"$rl")" ]
 	[ "$(jq -c 'map(.id + ":" + .status) | sort' <<<"$hl")" = '["c1:running","c2:created"]' ]
 	[ "$(jq -c 'map(.id + ":" + .status) | sort' <<<"$rl")" = '["c1:running","c2:created"]' ]
@@ -466,14 +454,8 @@ sleeper() {
 		pid=$(rt "$r" state ctr | jq .pid)
 		grep -q ":$HUSK_CGROUP_PARENT/${BATS_SUITE_TEST_NUMBER}-$r-ctr\$" "/proc/$pid/cgroup"
 	done
-	run rt runc events --stats ctr
-	[ "$status" -eq 0 ]
-	re=$output
-	run rt husk events --stats ctr
-	[ "$status" -eq 0 ]
-	he=$output
-	echo "runc: $re" >&2
-	echo "husk: $he" >&2
+	both_ok events --stats ctr
+	re=$runc_out he=$husk_out
 	# One JSON object, on one line.
 	[ "$(wc -l <<<"$he")" -eq 1 ]
 	[ "$(jq -c keys <<<"$he")" = '["data","id","type"]' ]

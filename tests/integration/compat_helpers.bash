@@ -80,6 +80,19 @@ rt() {
 	timeout -k 5 "$HUSK_CMD_TIMEOUT" "$bin" --root "$root" "$@" </dev/null 3>&-
 }
 
+# both_ok ARGS...: `rt runc ARGS` and `rt husk ARGS`, each of which must
+# succeed; their outputs in runc_out and husk_out (and in the test's log).
+both_ok() {
+	run rt runc "$@"
+	[ "$status" -eq 0 ] || return 1
+	runc_out=$output
+	run rt husk "$@"
+	[ "$status" -eq 0 ] || return 1
+	husk_out=$output
+	echo "runc: $runc_out" >&2
+	echo "husk: $husk_out" >&2
+}
+
 # rt_io RT NAME ARGS...: like husk_io, for any runtime and for verbs that
 # start container processes (create, run, exec): stdout and stderr go to
 # $BATS_TEST_TMPDIR/RT-NAME.out/.err. Sets status, stdout, stderr, output.
