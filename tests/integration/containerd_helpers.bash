@@ -234,9 +234,13 @@ ctrd_ctr() {
 
 # ctrd_tty COMMAND...: the command (ctr ...) in a terminal of its own
 # (script(1)), for `-t`; its exit status, the output with \r removed.
+# The inner timeout stays in the terminal's foreground process group
+# (--foreground): in a group of its own, ctr's switch to raw mode would stop
+# it with SIGTTOU whenever script's shell forks instead of exec'ing (dash,
+# when SHELL is unset).
 ctrd_tty() {
 	local cmd
-	cmd=$(printf '%q ' timeout -k 5 "$CTRD_CMD_TIMEOUT" "$@")
+	cmd=$(printf '%q ' timeout --foreground -k 5 "$CTRD_CMD_TIMEOUT" "$@")
 	timeout -k 5 $((CTRD_CMD_TIMEOUT + 10)) script -qec "$cmd" /dev/null </dev/null 3>&- | tr -d '\r'
 	return "${PIPESTATUS[0]}"
 }
