@@ -232,17 +232,11 @@ ctrd_ctr() {
 	timeout -k 5 "$CTRD_CMD_TIMEOUT" ctr --address "$CTRD_SOCK" --namespace "$CTRD_NS" "$@" </dev/null 3>&-
 }
 
-# ctrd_tty COMMAND...: the command (ctr ...) in a terminal of its own
-# (script(1)), for `-t`; its exit status, the output with \r removed.
-# The inner timeout stays in the terminal's foreground process group
-# (--foreground): in a group of its own, ctr's switch to raw mode would stop
-# it with SIGTTOU whenever script's shell forks instead of exec'ing (dash,
-# when SHELL is unset).
+# ctrd_tty ARGS...: `ctr ARGS` against our containerd in a terminal of its
+# own, for `-t`; sets status and output.
 ctrd_tty() {
-	local cmd
-	cmd=$(printf '%q ' timeout --foreground -k 5 "$CTRD_CMD_TIMEOUT" "$@")
-	timeout -k 5 $((CTRD_CMD_TIMEOUT + 10)) script -qec "$cmd" /dev/null </dev/null 3>&- | tr -d '\r'
-	return "${PIPESTATUS[0]}"
+	tty_capture "$CTRD_CMD_TIMEOUT" /dev/null "ctr $*" \
+		ctr --address "$CTRD_SOCK" --namespace "$CTRD_NS" "$@"
 }
 
 # ctrd_use RUNTIME: the scenario runs with husk or runc as the shim's
@@ -608,30 +602,27 @@ ctrd_scenario_exec() {
 # exec -t: the process gets a terminal (ctr itself runs in one).
 ctrd_scenario_exec_tty() {
 	ctrd_use "$1"
-	local id out st=0
+	local id
 	id=$(ctrd_id exectty)
 	ctrd_start_sleepers "$id"
-	out=$(ctrd_tty ctr --address "$CTRD_SOCK" --namespace "$CTRD_NS" tasks exec -t \
-		--fifo-dir "$CTRD_DIR/fifo" --exec-id t1 "$id" \
-		sh -c 'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; exit 5') || st=$?
-	echo "status $st: $out" >&2
-	[ "$st" -eq 5 ]
-	grep -q '/dev/pts/[0-9]*$' <<<"$out"
-	grep -q 'all-tty$' <<<"$out"
+	ctrd_tty tasks exec -t --fifo-dir "$CTRD_DIR/fifo" --exec-id t1 "$id" \
+		sh -c 'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; exit 5'
+	[ "$status" -eq 5 ]
+	grep -q '/dev/pts/[0-9]*$' <<<"$output"
+	grep -q 'all-tty$' <<<"$output"
 	[ "$(ctrd_status "$id")" = RUNNING ]
 }
 
 # run -t: the init gets a terminal.
 ctrd_scenario_run_tty() {
 	ctrd_use "$1"
-	local id out st=0
+	local id
 	id=$(ctrd_id runtty)
-	out=$(ctrd_tty ctr --address "$CTRD_SOCK" --namespace "$CTRD_NS" run --rm -t "${CTRD_OPTS[@]}" \
-		"$CTRD_IMAGE" "$id" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo all-tty; exit 4') || st=$?
-	echo "status $st: $out" >&2
-	[ "$st" -eq 4 ]
-	grep -q '/dev/pts/0$' <<<"$out"
-	grep -q 'all-tty$' <<<"$out"
+	ctrd_tty run --rm -t "${CTRD_OPTS[@]}" "$CTRD_IMAGE" "$id" \
+		sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo all-tty; exit 4'
+	[ "$status" -eq 4 ]
+	grep -q '/dev/pts/0$' <<<"$output"
+	grep -q 'all-tty$' <<<"$output"
 }
 
 # ctr task ps: the runtime's `ps` lists the task's processes, the same

@@ -231,6 +231,25 @@ io_capture() {
 	[ -z "$output" ] || echo "$output" >&2
 }
 
+# tty_capture SECONDS STDIN TRACE CMD...: runs CMD in a terminal of its own
+# (script(1)), bounded by SECONDS; sets status and output (the terminal's
+# output without "\r", captured in a file: a client's leftover helper
+# holding a pipe would keep a $(...) waiting) and traces "$ [tty] TRACE".
+# CMD stays in the terminal's foreground process group (timeout
+# --foreground): in a group of its own, a client switching the terminal to
+# raw mode is stopped by SIGTTOU when script's shell forks (dash, SHELL unset).
+tty_capture() {
+	local secs=$1 input=$2 trace=$3 cmd
+	shift 3
+	cmd=$(printf '%q ' timeout --foreground -k 5 "$secs" "$@")
+	status=0
+	timeout -k 5 $((secs + 10)) script -qec "$cmd" /dev/null <"$input" \
+		>"$BATS_TEST_TMPDIR/tty.out" 2>&1 3>&- || status=$?
+	output=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")
+	echo "\$ [tty] $trace => status $status" >&2
+	[ -z "$output" ] || echo "$output" >&2
+}
+
 # auto_cgroups_path HUSK-ARGS...: for a `create` or `run` command line,
 # give the bundle's config a linux.cgroupsPath of its own below the run's
 # parent: $HUSK_CGROUP_PARENT/<test number>-<id>. Without one a container's

@@ -243,17 +243,10 @@ podm_pipe() {
 # podm_tty RUNTIME ARGS...: podman in a terminal of its own (script(1));
 # sets status and output (carriage returns dropped).
 podm_tty() {
-	local rt=$1 cmd
+	local rt=$1
 	shift
 	podm_cmd "$rt" "$@"
-	cmd=$(printf '%q ' "${PODM_CMD[@]}")
-	# script's own status is the command's.
-	status=0
-	timeout -k 5 "$PODM_TIMEOUT" script -qec "$cmd" /dev/null </dev/null >"$BATS_TEST_TMPDIR/tty.out" 2>&1 3>&- ||
-		status=$?
-	output=$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")
-	echo "\$ [tty] podman[$rt] $* => status $status" >&2
-	echo "  output: $output" >&2
+	tty_capture "$PODM_TIMEOUT" /dev/null "podman[$rt] $*" "${PODM_CMD[@]}"
 }
 
 # podm_detach RUNTIME ARGS...: `podman run -d ARGS`; sets CID.

@@ -34,14 +34,8 @@ teardown() {
 run_tty() {
 	local id=$1
 	shift
-	local cmd
-	cmd=$(printf '%q ' "$HUSK_BINARY" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$@" "$id")
-	status=0
-	output=$(timeout -k 5 "$HUSK_CMD_TIMEOUT" script -qec "$cmd" /dev/null \
-		<"${TTY_STDIN:-/dev/null}" 2>&1 3>&-) || status=$?
-	output=${output//$'\r'/}
-	echo "\$ script husk run $* $id => status $status" >&2
-	echo "$output" >&2
+	tty_capture "$HUSK_CMD_TIMEOUT" "${TTY_STDIN:-/dev/null}" "husk run $* $id" \
+		"$HUSK_BINARY" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$@" "$id"
 }
 
 # start_recvtty [RECVTTY-FLAGS...]: a console socket listener at $SOCK in
